@@ -1,0 +1,1 @@
+"""Registrations and B2B meetings (see the registrations and B2B issues)."""

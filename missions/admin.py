@@ -1,0 +1,107 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from events.admin import EventInline
+from missions.models import Mission, Organisation, Person, Sector
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("slug", "name_fr", "name_en")
+    search_fields = ("slug", "name_fr", "name_en")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "country", "department", "city")
+    list_filter = ("kind", "country", "department", "sectors")
+    search_fields = ("name", "city", "description_fr", "description_en")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("sectors",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "role", "organisation", "language", "time_zone")
+    list_filter = ("role", "language", "organisation__kind", "organisation__country")
+    list_select_related = ("user", "organisation")
+    search_fields = (
+        "user__username",
+        "user__email",
+        "user__first_name",
+        "user__last_name",
+        "job_title",
+    )
+    autocomplete_fields = ("user", "organisation")
+
+
+class PersonInline(admin.StackedInline):
+    model = Person
+    can_delete = False
+    autocomplete_fields = ("organisation",)
+    verbose_name_plural = _("profile")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonUserAdmin(UserAdmin):
+    inlines = (PersonInline,)
+
+
+@admin.register(Mission)
+class MissionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "direction", "status", "destination_city", "start_date", "capacity")
+    list_filter = ("status", "direction", "destination_country")
+    search_fields = ("slug", "title_fr", "title_en", "destination_city")
+    date_hierarchy = "start_date"
+    prepopulated_fields = {"slug": ("title_en",)}
+    filter_horizontal = ("partners",)
+    inlines = (EventInline,)
+    save_on_top = True
+    fieldsets = (
+        (None, {"fields": ("direction", "status", "slug")}),
+        (
+            _("Titles and texts"),
+            {
+                "fields": (
+                    "title_fr",
+                    "title_en",
+                    "summary_fr",
+                    "summary_en",
+                    "description_fr",
+                    "description_en",
+                    "eligibility_fr",
+                    "eligibility_en",
+                )
+            },
+        ),
+        (
+            _("Destination and dates"),
+            {
+                "fields": (
+                    "destination_city",
+                    "destination_country",
+                    "time_zone",
+                    "start_date",
+                    "end_date",
+                )
+            },
+        ),
+        (
+            _("Applications"),
+            {
+                "fields": (
+                    "capacity",
+                    "application_deadline",
+                    "fee_amount",
+                    "fee_currency",
+                    "partners",
+                )
+            },
+        ),
+    )

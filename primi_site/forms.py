@@ -1,0 +1,27 @@
+"""The account page's form: language and time zone of the signed-in person."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import Person
+from primi_site.timezones import known_time_zones
+
+
+class PreferencesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"))
+
+    class Meta:
+        model = Person
+        fields = ["language", "time_zone"]
+        labels = {"language": _("Preferred language")}
+        help_texts = {
+            "language": _("The language of the site, the emails and your calendar feed."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(z for z in known_time_zones() if "/" in z and not z.startswith("Etc/"))
+        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]
+        self.fields["time_zone"].help_text = _(
+            "Times on the site are shown in each event's local time and in this zone."
+        )

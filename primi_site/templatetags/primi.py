@@ -1,0 +1,74 @@
+"""Template helpers for bilingual text, times across zones, money and countries."""
+
+from babel import Locale
+from django import template
+from django.utils.translation import get_language
+
+from primi_site.bilingual import LocalizedText, localized, page_language
+from primi_site.formatting import (
+    describe_moment,
+    describe_when,
+    format_days,
+    format_money,
+    format_number,
+)
+
+register = template.Library()
+
+
+@register.filter
+def tr(obj: object, field: str) -> LocalizedText:
+    """`{{ event|tr:"title" }}`: the field in the page's language, or the other one marked."""
+    return localized(obj, field, get_language())
+
+
+@register.filter
+def money(amount, currency: str = "EUR") -> str:
+    if amount is None:
+        return ""
+    return format_money(amount, currency, get_language())
+
+
+@register.filter
+def number(value) -> str:
+    return "" if value is None else format_number(value, get_language())
+
+
+@register.filter
+def country_name(code: str) -> str:
+    if not code:
+        return ""
+    return Locale.parse(page_language(get_language())).territories.get(code, code)
+
+
+@register.simple_tag
+def mission_days(mission) -> str:
+    return format_days(mission.start_date, mission.end_date, get_language())
+
+
+@register.inclusion_tag("primi_site/includes/when.html", takes_context=True)
+def event_when(context, event) -> dict:
+    request = context.get("request")
+    viewer_zone = getattr(request, "viewer_time_zone", None) or context.get(
+        "viewer_time_zone", "Europe/Paris"
+    )
+    return {
+        "when": describe_when(
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            zone_name=event.time_zone,
+            viewer_zone=viewer_zone,
+            all_day=event.all_day,
+            first_day=event.start_date,
+            last_day=event.end_date,
+            language=get_language(),
+        )
+    }
+
+
+@register.inclusion_tag("primi_site/includes/moment.html", takes_context=True)
+def moment(context, instant, zone_name: str) -> dict:
+    """One instant (a deadline) in `zone_name`, and in the viewer's zone where it differs."""
+    request = context.get("request")
+    viewer_zone = getattr(request, "viewer_time_zone", None) or "Europe/Paris"
+    return {"moment": describe_moment(instant, zone_name, viewer_zone, get_language())}

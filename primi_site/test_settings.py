@@ -1,0 +1,12 @@
+"""The test override: the real settings, with a synchronous job queue and fast hashing."""
+
+import os
+
+os.environ.setdefault("Q_SYNC", "true")
+
+from primi_site.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
