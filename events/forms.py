@@ -27,7 +27,7 @@ class CalendarFilterForm(forms.Form):
             (code, names.get(code, code)) for code in countries
         ]
         self.fields["mission"].choices = [("", _("All missions"))] + [
-            (mission.slug, str(mission.tr("title", language))) for mission in missions
+            (mission.slug, mission.tr("title", language).text) for mission in missions
         ]
         self.fields["month"].choices = [("", _("All months"))] + [
             (first.strftime("%Y-%m"), format_date(first, "LLLL y", locale=language).capitalize())

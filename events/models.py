@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.models import Mission
 from primi_site.bilingual import BilingualMixin
+from primi_site.fields import WebAddressField
 from primi_site.timezones import validate_time_zone
 from primi_site.validators import validate_country
 
@@ -79,7 +80,7 @@ class Event(BilingualMixin, models.Model):
     country = models.CharField(
         _("country"), max_length=2, blank=True, validators=[validate_country]
     )
-    online_url = models.URLField(_("online link"), blank=True)
+    online_url = WebAddressField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(
         _("capacity"),
         null=True,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from primi_site.bilingual import BilingualMixin
+from primi_site.fields import WebAddressField
 from primi_site.timezones import validate_time_zone, zone
 from primi_site.validators import validate_country, validate_currency, validate_language_list
 
@@ -73,7 +74,7 @@ class Organisation(BilingualMixin, models.Model):
         blank=True,
         help_text=_("Required for member companies, empty for partners abroad."),
     )
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     description_fr = models.TextField(_("description (French)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

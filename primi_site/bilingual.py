@@ -8,6 +8,7 @@ own `lang`, so screen readers and browsers pronounce and hyphenate it right.
 from dataclasses import dataclass
 
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 BILINGUAL = ("fr", "en")
@@ -30,7 +31,7 @@ class LocalizedText:
     def __bool__(self) -> bool:
         return bool(self.text)
 
-    def __html__(self) -> str:
+    def __html__(self) -> SafeString:
         if self.is_fallback:
             return format_html('<span lang="{}">{}</span>', self.lang, self.text)
         return format_html("{}", self.text)

@@ -2,9 +2,11 @@
 
 from babel import Locale
 from django import template
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from primi_site.bilingual import LocalizedText, localized, page_language
+from primi_site.bilingual import localized, page_language
 from primi_site.formatting import (
     describe_moment,
     describe_when,
@@ -17,9 +19,26 @@ register = template.Library()
 
 
 @register.filter
-def tr(obj: object, field: str) -> LocalizedText:
-    """`{{ event|tr:"title" }}`: the field in the page's language, or the other one marked."""
-    return localized(obj, field, get_language())
+def tr(obj: object, field: str) -> str:
+    """`{{ event|tr:"title" }}`: the field in the page's language, or the other one in a
+    `<span lang>` that says which language it is."""
+    return localized(obj, field, get_language()).__html__()
+
+
+@register.filter
+def tr_text(obj: object, field: str) -> str:
+    """The same text without markup, for `<title>` and attributes."""
+    return localized(obj, field, get_language()).text
+
+
+@register.filter
+def tr_paragraphs(obj: object, field: str) -> str:
+    """A long text as paragraphs, in a `<div lang>` when it is the fallback language."""
+    text = localized(obj, field, get_language())
+    body = linebreaks(text.text, autoescape=True)
+    if text.is_fallback:
+        return format_html('<div lang="{}">{}</div>', text.lang, body)
+    return mark_safe(body)
 
 
 @register.filter

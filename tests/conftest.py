@@ -1,0 +1,65 @@
+"""Suite-wide rules.
+
+- In the PostgreSQL pass (PRIMI_DB_PASS=postgres) only the tests that touch the
+  database run.
+- With CI=true, a test that needs PostgreSQL, Redis, real concurrency or a browser
+  may not be skipped: its skip is turned into a failure.
+- PRIMI_RESULTS_FILE receives the pass's counts, for the summary of `dev.py test`.
+"""
+
+import json
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SERVICE_MARKERS = ("postgres", "redis", "browser", "concurrency")
+
+
+def touches_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or any(
+        name in getattr(item, "fixturenames", ())
+        for name in ("db", "transactional_db", "django_db_setup")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("PRIMI_DB_PASS") != "postgres":
+        return
+    kept = [item for item in items if touches_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and any(item.get_closest_marker(m) for m in SERVICE_MARKERS):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true forbids skipping this test: {reason}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    target = os.environ.get("PRIMI_RESULTS_FILE")
+    if not target:
+        return
+    stats = terminalreporter.stats
+    counts = {
+        "passed": len(stats.get("passed", [])),
+        "failed": len(stats.get("failed", [])),
+        "skipped": len(stats.get("skipped", [])),
+        "errors": len(stats.get("error", [])),
+    }
+    with open(target, "w", encoding="utf-8") as handle:
+        json.dump(counts, handle)
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Tests may activate a language; each starts from the default."""
+    from django.utils import translation
+
+    yield
+    translation.activate("fr")

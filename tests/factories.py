@@ -1,0 +1,93 @@
+"""factory_boy factories shared by the suite."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+
+from events.models import Event
+from missions.models import Mission, Organisation, Person
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Test studio {n}")
+    slug = factory.Sequence(lambda n: f"test-studio-{n}")
+    kind = Organisation.Kind.MEMBER
+    country = "FR"
+    department = "13"
+    city = "Marseille"
+
+
+class PartnerFactory(OrganisationFactory):
+    name = factory.Sequence(lambda n: f"Test partner {n}")
+    slug = factory.Sequence(lambda n: f"test-partner-{n}")
+    kind = Organisation.Kind.CLUSTER
+    country = "CA"
+    department = ""
+    city = "Toronto"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user-{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Person.Role.MEMBER
+    language = "fr"
+    time_zone = "Europe/Paris"
+
+
+class MissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mission
+
+    slug = factory.Sequence(lambda n: f"mission-{n}")
+    direction = Mission.Direction.OUTBOUND
+    status = Mission.Status.PUBLISHED
+    title_fr = factory.Sequence(lambda n: f"Mission à Toronto {n}")
+    title_en = factory.Sequence(lambda n: f"Toronto mission {n}")
+    summary_fr = "Rencontrer les studios de Toronto."
+    summary_en = "Meet the studios of Toronto."
+    destination_city = "Toronto"
+    destination_country = "CA"
+    time_zone = "America/Toronto"
+    start_date = factory.LazyFunction(lambda: date.today() + timedelta(days=60))  # noqa: DTZ011
+    end_date = factory.LazyAttribute(lambda m: m.start_date + timedelta(days=4))
+    capacity = 12
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    kind = Event.Kind.CONFERENCE
+    status = Event.Status.PUBLISHED
+    title_fr = factory.Sequence(lambda n: f"Conférence {n}")
+    title_en = factory.Sequence(lambda n: f"Conference {n}")
+    time_zone = "Europe/Paris"
+    starts_at = factory.LazyFunction(
+        lambda: datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=30)
+    )
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(hours=2))
+    city = "Marseille"
+    country = "FR"
