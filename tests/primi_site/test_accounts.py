@@ -80,6 +80,10 @@ def test_account_page_refuses_an_unknown_time_zone(client):
         response.content.decode()
     )
     assert Person.objects.get(pk=person.pk).time_zone == "Europe/Paris"
+    page = response.content.decode()
+    assert 'aria-describedby="id_time_zone_error id_time_zone_helptext"' in page
+    assert 'aria-invalid="true"' in page
+    assert '<p class="error" id="id_time_zone_error" role="alert">' in page
 
 
 def test_account_page_needs_sign_in(client):
