@@ -156,7 +156,10 @@ def b2b_session(day: date | None = None, blocks=(("09:00", "10:15"),), **kwargs)
     session = B2BSessionFactory(**kwargs)
     for starts, ends in blocks:
         B2BBlock.objects.create(
-            session=session, day=day, starts=time.fromisoformat(starts), ends=time.fromisoformat(ends)
+            session=session,
+            day=day,
+            starts=time.fromisoformat(starts),
+            ends=time.fromisoformat(ends),
         )
     generate_slots(session)
     session.refresh_from_db()

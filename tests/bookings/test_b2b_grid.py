@@ -1,5 +1,6 @@
 """Slot generation: blocks in local time, slots in UTC, correct on the days clocks change."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -59,10 +60,10 @@ def test_a_block_across_the_autumn_change_gains_an_hour(zone_name):
     planned = plan_slots([BlockSpec(day, time(0, 30), time(3, 30))], zone_name, 20, 5)
     assert len(planned) == 9
     labels = local_labels(planned, zone_name)
-    assert any(later < earlier for earlier, later in zip(labels, labels[1:], strict=False))
+    assert any(later < earlier for earlier, later in itertools.pairwise(labels))
     starts = [s.starts_at for s in planned]
     assert starts == sorted(starts)
-    assert all(b - a == timedelta(minutes=25) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(minutes=25) for a, b in itertools.pairwise(starts))
 
 
 @pytest.mark.parametrize(

@@ -73,9 +73,11 @@ def _check_mode(session: B2BSession, a: B2BParticipant, b: B2BParticipant, onlin
             )
 
 
-def _check_slot(session: B2BSession, slot: Slot) -> None:
+def _check_slot(session: B2BSession, slot: Slot, *, future: bool = True) -> None:
     if slot.session_id != session.pk:
         raise Invalid(_("This slot is not in this session."), code="slot_outside_session")
+    if future and slot.starts_at <= timezone.now():
+        raise Invalid(_("This slot has already started."), code="slot_past")
 
 
 def _recount_and_pick_table(
