@@ -242,6 +242,12 @@ class Figures:
     def outcome_rows(self) -> list[tuple[str, int]]:
         return [(o, self.outcomes.get(o, 0)) for o in OUTCOMES]
 
+    def department_rows(self) -> list[tuple[str, int]]:
+        return sorted(self.held_by_department.items(), key=lambda item: (-item[1], item[0]))
+
+    def country_rows(self) -> list[tuple[str, int]]:
+        return sorted(self.held_by_country.items(), key=lambda item: (-item[1], item[0]))
+
 
 def meeting_status(reports: list[MeetingReport]) -> str:
     """held, no-show or unreported, from what the two sides said."""
