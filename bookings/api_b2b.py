@@ -7,7 +7,7 @@ request, meeting or profile is a 404 on every method. Domain errors become
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
 from bookings import queries_b2b as queries
@@ -43,6 +43,7 @@ from bookings.schemas_b2b import (
     RequestsOut,
     SessionOut,
     SlotOut,
+    SolutionIn,
     SolutionOut,
     UnavailableIn,
     UnavailableOut,
@@ -250,7 +251,7 @@ def join(request: HttpRequest, slug: str):
     person = person_of(request.user)
     if person is None:
         raise Http404
-    return 201, _my_profile(services.join_session(person, session))
+    return Status(201, _my_profile(services.join_session(person, session)))
 
 
 @router.get("/sessions/{slug}/me", response={200: MyProfileOut, 404: ErrorOut})
@@ -314,7 +315,7 @@ def send_request(request: HttpRequest, slug: str, data: RequestIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     recipient = get_listed_participant_or_404(session, request.user, data.recipient)
-    return 201, request_out(services.send_request(me, recipient, data.message))
+    return Status(201, request_out(services.send_request(me, recipient, data.message)))
 
 
 @router.get("/requests/{pk}", response={200: RequestOut, 404: ErrorOut})
@@ -358,7 +359,7 @@ def book(request: HttpRequest, slug: str, data: BookIn):
     other = get_listed_participant_or_404(session, request.user, data.participant)
     slot = _slot_or_error(session, data.slot)
     meeting = services.book_meeting(me, other, slot, online=data.online)
-    return 201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me)
+    return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
 
 
 @router.get("/meetings/{pk}", response={200: MeetingOut, 404: ErrorOut})
@@ -451,7 +452,7 @@ def instance(request: HttpRequest, slug: str):
 
 
 @router.post("/sessions/{slug}/solution", response={200: SolutionOut, **ERRORS})
-def solution(request: HttpRequest, slug: str, data: dict):
+def solution(request: HttpRequest, slug: str, data: SolutionIn):
     _staff(request)
     session = get_session_or_404(slug)
-    return apply_solution(session, data, person_of(request.user))
+    return apply_solution(session, data.dict(), person_of(request.user))

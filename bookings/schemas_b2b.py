@@ -172,3 +172,13 @@ class SolutionOut(Schema):
     placed: int
     kept: int
     unscheduled: int
+
+
+class SolutionIn(Schema):
+    """A `primi-b2b-solution/1` document, as the scheduler writes it."""
+
+    format: str
+    instance: str | None = None
+    status: str | None = None
+    assignments: list[dict]
+    unscheduled: list[dict] = []
