@@ -10,3 +10,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Test-only switch of the concurrency tests' negative control: with it on, B2B
+# booking takes no lock (bookings.services.b2b.locks reads it at each call).
+B2B_LOCKS_DISABLED = os.environ.get("PRIMI_TEST_B2B_LOCKS_DISABLED", "") == "1"
