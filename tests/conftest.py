@@ -1,7 +1,8 @@
 """Suite-wide rules.
 
 - In the PostgreSQL pass (PRIMI_DB_PASS=postgres) only the tests that touch the
-  database run.
+  database run. The SQLite pass leaves the tests marked `postgres` to it when one
+  follows (PRIMI_POSTGRES_PASS_FOLLOWS=1, set by `dev.py test`).
 - With CI=true, a test that needs PostgreSQL, Redis, real concurrency or a browser
   may not be skipped: its skip is turned into a failure.
 - PRIMI_RESULTS_FILE receives the pass's counts, for the summary of `dev.py test`.
@@ -24,9 +25,12 @@ def touches_database(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("PRIMI_DB_PASS") != "postgres":
+    if os.environ.get("PRIMI_DB_PASS") == "postgres":
+        kept = [item for item in items if touches_database(item)]
+    elif os.environ.get("PRIMI_POSTGRES_PASS_FOLLOWS") == "1":
+        kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    else:
         return
-    kept = [item for item in items if touches_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
 

@@ -342,6 +342,8 @@ def test_staff_grid_figures_instance_and_solution(client, session, member, deleg
     figures = client.get(f"{API}/sessions/{slug}/figures").json()
     assert (figures["booked"], figures["held"], figures["unreported"]) == (1, 0, 1)
     bad = client.post(
-        f"{API}/sessions/{slug}/solution", {"format": "x"}, content_type="application/json"
+        f"{API}/sessions/{slug}/solution",
+        {"format": "x", "assignments": []},
+        content_type="application/json",
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "bad_solution")
