@@ -6,6 +6,8 @@ table beside it with the same content for screen readers.
 
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from bookings.queries_b2b import GridDay
@@ -32,6 +34,24 @@ class Picture:
     cells: list[Cell]
     cell_w: int = CELL_W - GAP
     cell_h: int = CELL_H - GAP
+
+    def cells_svg(self) -> SafeString:
+        """The cells as SVG elements, written in one pass (thousands on a big day)."""
+        w, h = self.cell_w, self.cell_h
+        parts = []
+        for cell in self.cells:
+            fill = "#1f6f8b" if cell.filled else "#eef3f5"
+            label = (
+                f'<text x="{cell.x + 4}" y="{cell.y + 16}" fill="#fff">{escape(cell.text)}</text>'
+                if cell.filled
+                else ""
+            )
+            parts.append(
+                f"<g><title>{escape(cell.title)}</title>"
+                f'<rect x="{cell.x}" y="{cell.y}" width="{w}" height="{h}" rx="3" '
+                f'fill="{fill}" stroke="#c6d3d8"/>{label}</g>'
+            )
+        return mark_safe("".join(parts))  # every text above is escaped
 
 
 def _initials(name: str) -> str:
@@ -77,3 +97,19 @@ def picture(day: GridDay, zone_name: str, language: str) -> Picture:
     width = LABEL_W + len(day.slots) * CELL_W + GAP
     height = HEADER_H + len(lines) * CELL_H + GAP
     return Picture(width, height, columns, rows, cells)
+
+
+def grid_rows_html(day: GridDay, free_label: str) -> SafeString:
+    """The body rows of the table that repeats the picture for screen readers."""
+    free = f'<span class="muted">{escape(free_label)}</span>'
+    rows = []
+    for row in day.rows:
+        cells = "".join(
+            f"<td>{escape(cell.participant_a.organisation_name)} × "
+            f"{escape(cell.participant_b.organisation_name)}</td>"
+            if cell
+            else f"<td>{free}</td>"
+            for cell in row.cells
+        )
+        rows.append(f'<tr><th scope="row">{escape(row.label)}</th>{cells}</tr>')
+    return mark_safe("".join(rows))  # every text above is escaped

@@ -28,7 +28,7 @@ from bookings.forms_b2b import (
     RequestForm,
     SlotForm,
 )
-from bookings.grid_svg import picture
+from bookings.grid_svg import grid_rows_html, picture
 from bookings.models import Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
@@ -395,7 +395,11 @@ def staff_grid(request: HttpRequest, slug: str) -> HttpResponse:
     _staff_only(request)
     session = get_session_or_404(slug)
     language = page_language(get_language())
-    days = [(day, picture(day, session.event.time_zone, language)) for day in queries.grid(session)]
+    free = _("free")
+    days = [
+        (day, picture(day, session.event.time_zone, language), grid_rows_html(day, free))
+        for day in queries.grid(session)
+    ]
     return render(
         request,
         "bookings/b2b/staff_grid.html",
