@@ -308,3 +308,54 @@ def test_figures_and_csv_export(client, session, member, delegate):
         else None
     )
     assert mission_csv is None or mission_csv.status_code == 200
+
+
+def test_mission_figures_add_up_its_sessions(client):
+    from tests.factories import MissionFactory, b2b_session
+
+    mission = MissionFactory()
+    first = b2b_session(event__mission=mission)
+    second = b2b_session(event__mission=mission)
+    elsewhere = b2b_session()
+    for session in (first, second, elsewhere):
+        a, b = add_participant(session), add_participant(session, country="CA", department="")
+        meeting = book(session, a, b, 1)
+        Slot.objects.filter(pk=meeting.slot_id).update(
+            starts_at=timezone.now() - timedelta(hours=1)
+        )
+        meeting.refresh_from_db()
+        services.report_meeting(meeting, a, took_place=True, outcome="follow-up")
+    staff_client(client)
+    csv_text = client.get(f"/en/b2b/missions/{mission.slug}/figures/?format=csv").content.decode()
+    assert "booked,,2" in csv_text and "held,,2" in csv_text
+    assert "outcome,follow-up,2" in csv_text
+    assert "held_by_country,CA,2" in csv_text and "held_by_country,FR,2" in csv_text
+    page = words_of(client.get(f"/en/b2b/missions/{mission.slug}/figures/"))
+    assert "2 B2B sessions in this mission." in page
+
+
+def test_staff_grid_has_one_picture_per_day_and_an_online_row(client):
+    from datetime import date
+
+    from tests.factories import b2b_session
+
+    day = date.today() + timedelta(days=50)  # noqa: DTZ011
+    session = b2b_session(day=day, video_base_url="https://meet.example.org/")
+    from bookings.models import B2BBlock
+    from bookings.services.b2b import generate_slots
+
+    B2BBlock.objects.create(
+        session=session,
+        day=day + timedelta(days=1),
+        starts=session.blocks.get().starts,
+        ends=session.blocks.get().ends,
+    )
+    generate_slots(session)
+    a, b = add_participant(session), add_participant(session)
+    session.direct_booking = True
+    session.save()
+    services.book_meeting(a, b, Slot.objects.get(session=session, index=4), online=True)
+    page = text_of(staff_client(client).get(f"/en/b2b/{session.event.slug}/staff/grid/"))
+    assert page.count("<svg") == 2
+    assert "Online, 9:00\u202fAM" in page or "Online, 9:00 AM" in page
+    assert "0 meetings, 9 free table slots" in page and "1 meetings, 9 free table slots" in page

@@ -397,3 +397,39 @@ def test_a_notification_job_run_twice_sends_one_email(member, delegate):
     assert send_b2b_notification(notification.pk) is True
     assert send_b2b_notification(notification.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_emails_follow_each_recipients_language_and_zone(
+    session, member, delegate, django_capture_on_commit_callbacks
+):
+    delegate.person.time_zone = "America/Vancouver"
+    delegate.person.save()
+    accepted(member, delegate)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.book_meeting(member, delegate, slot(session, 1))
+    by_address = {m.to[0]: m for m in mail.outbox}
+    french = by_address[member.person.user.email]
+    english = by_address[delegate.person.user.email]
+    assert french.subject == "Rendez-vous réservé avec Demo partner B"
+    assert "Votre rendez-vous avec Demo partner B est réservé." in french.body
+    assert english.subject == "Meeting booked with Demo studio A"
+    assert "Your time:" in english.body and "Vancouver" in english.body
+    assert "Table 1" in english.body
+    ics = english.attachments[0][1]
+    assert "SUMMARY:B2B meeting with Demo studio A" in ics
+    assert ics.count("ATTENDEE") == 2
+
+
+def test_a_superseded_notification_is_not_sent(session, member, delegate):
+    from bookings.services.b2b.notify import deliver
+
+    session.direct_booking = True
+    session.save()
+    meeting = services.book_meeting(member, delegate, slot(session, 1))
+    services.reschedule_meeting(meeting, member, slot(session, 2))
+    booked = B2BNotification.objects.filter(kind="meeting-booked")
+    assert [deliver(n.pk) for n in booked] == [False, False]
+    moved = B2BNotification.objects.filter(kind="meeting-moved")
+    assert [deliver(n.pk) for n in moved] == [True, True]
+    assert len(mail.outbox) == 2
