@@ -196,7 +196,8 @@ class DirectoryOut(Schema):
 @router.get("/sessions/{slug}/participants", response={200: DirectoryOut, 404: ErrorOut})
 def directory(request: HttpRequest, slug: str, filters: Query[DirectoryQuery]):
     session = get_session_or_404(slug)
-    if not may_see_directory(session, request.user, participant_of(session, request.user)):
+    viewer = participant_of(session, request.user)
+    if not may_see_directory(session, request.user, viewer):
         raise Http404
     found = queries.directory(
         session,
@@ -208,6 +209,7 @@ def directory(request: HttpRequest, slug: str, filters: Query[DirectoryQuery]):
             languages=filters.language,
             mode=filters.mode,
         ),
+        viewer=viewer,
     )
     limit = max(1, min(filters.limit, MAX_PAGE))
     offset = max(0, filters.offset)

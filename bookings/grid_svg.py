@@ -55,7 +55,11 @@ class Picture:
 
 
 def _initials(name: str) -> str:
-    return "".join(word[0] for word in name.split()[:3]).upper()
+    """Up to three initials, and a number kept whole ("Studio 12" → "S12")."""
+    words = name.split()
+    letters = "".join(w[0] for w in words if not w.isdigit())[:3].upper()
+    numbers = [w.lstrip("0") or "0" for w in words if w.isdigit()]
+    return letters + (numbers[-1] if numbers else "")
 
 
 def picture(day: GridDay, zone_name: str, language: str) -> Picture:

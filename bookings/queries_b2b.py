@@ -43,12 +43,17 @@ TEXT_FIELDS = {
 }
 
 
-def directory(session: B2BSession, filters: DirectoryFilters | None = None) -> QuerySet:
-    """Approved profiles of the session, filtered; sectors prefetched."""
+def directory(
+    session: B2BSession,
+    filters: DirectoryFilters | None = None,
+    viewer: B2BParticipant | None = None,
+) -> QuerySet:
+    """Approved profiles of the session but the viewer's own, filtered; sectors prefetched."""
     filters = filters or DirectoryFilters()
-    found = B2BParticipant.objects.filter(
-        session=session, status=B2BParticipant.Status.APPROVED
-    ).prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("slug")))
+    found = B2BParticipant.objects.filter(session=session, status=B2BParticipant.Status.APPROVED)
+    if viewer is not None:
+        found = found.exclude(pk=viewer.pk)
+    found = found.prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("slug")))
     for word in filters.text.split():
         condition = Q()
         for name in TEXT_FIELDS.get(filters.within, TEXT_FIELDS["all"]):

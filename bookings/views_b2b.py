@@ -140,7 +140,7 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
         sectors=queries.session_sectors(session),
         countries=queries.directory_countries(session),
     )
-    found = queries.directory(session, form.filters())
+    found = queries.directory(session, form.filters(), viewer=participant)
     page = Paginator(found, DIRECTORY_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

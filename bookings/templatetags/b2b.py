@@ -45,3 +45,11 @@ def local_day(slot, event) -> str:
     from primi_site.timezones import zone
 
     return format_day(slot.starts_at.astimezone(zone(event.time_zone)).date(), get_language())
+
+
+@register.filter
+def long_day(day) -> str:
+    """A date in the page's language ("Tuesday 4 May 2027")."""
+    from primi_site.formatting import format_day
+
+    return format_day(day, get_language())
