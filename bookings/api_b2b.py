@@ -7,7 +7,7 @@ request, meeting or profile is a 404 on every method. Domain errors become
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.security import django_auth
 
 from bookings import queries_b2b as queries
@@ -281,6 +281,25 @@ def update_my_profile(request: HttpRequest, slug: str, data: ProfileIn):
                 code="unknown_sector",
             )
     services.update_profile(me, me.person, sectors=sectors, submit=data.submit, **fields)
+    return _my_profile(me)
+
+
+@router.post("/sessions/{slug}/me/logo", response={200: MyProfileOut, **ERRORS})
+def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
+    """Your photo or logo (PNG, JPEG or WebP, 2 MB at most)."""
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    from django.core.files.images import ImageFile
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        Image.open(logo).verify()
+    except (UnidentifiedImageError, OSError) as exc:
+        from django.utils.translation import gettext as _
+
+        raise Invalid(_("This file is not a picture."), code="not_a_picture") from exc
+    logo.seek(0)
+    services.update_profile(me, me.person, logo=ImageFile(logo, name=logo.name))
     return _my_profile(me)
 
 

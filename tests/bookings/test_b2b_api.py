@@ -348,3 +348,34 @@ def test_staff_grid_figures_instance_and_solution(client, session, member, deleg
         content_type="application/json",
     )
     assert (bad.status_code, bad.json()["code"]) == (422, "bad_solution")
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (31, 111, 139)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_logo_upload_accepts_a_picture_and_refuses_anything_else(
+    client, session, member, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    as_user(client, member)
+    url = f"{API}/sessions/{session.event.slug}/me/logo"
+    good = client.post(url, {"logo": SimpleUploadedFile("logo.png", png_bytes(), "image/png")})
+    assert good.status_code == 200
+    assert good.json()["logo_url"].startswith("/media/b2b/logos/logo")
+    bad = client.post(url, {"logo": SimpleUploadedFile("logo.png", b"not a picture", "image/png")})
+    assert (bad.status_code, bad.json()["code"]) == (422, "not_a_picture")
+    wrong_type = client.post(
+        url, {"logo": SimpleUploadedFile("logo.gif", png_bytes(), "image/gif")}
+    )
+    assert wrong_type.status_code == 422
+    member.refresh_from_db()
+    assert member.logo.name.startswith("b2b/logos/logo") and member.logo.name.endswith(".png")
