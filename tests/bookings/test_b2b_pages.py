@@ -361,3 +361,9 @@ def test_staff_grid_has_one_picture_per_day_and_an_online_row(client):
     assert page.count("<svg") == 2
     assert "Online, 9:00\u202fAM" in page or "Online, 9:00 AM" in page
     assert "0 meetings, 9 free table slots" in page and "1 meetings, 9 free table slots" in page
+
+
+def test_the_event_page_leads_to_its_b2b_meetings(client, session):
+    page = text_of(client.get(f"/en/events/{session.event.slug}/"))
+    assert f'href="/en/b2b/{session.event.slug}/"' in page
+    assert "B2B meetings: profiles, directory and agenda" in page
