@@ -379,3 +379,12 @@ def test_logo_upload_accepts_a_picture_and_refuses_anything_else(
     assert wrong_type.status_code == 422
     member.refresh_from_db()
     assert member.logo.name.startswith("b2b/logos/logo") and member.logo.name.endswith(".png")
+
+
+def test_the_openapi_document_lists_the_b2b_routes(client):
+    document = client.get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    assert "/api/v1/b2b/sessions/{slug}/meetings" in paths
+    assert set(paths["/api/v1/b2b/sessions/{slug}/meetings"]) == {"get", "post"}
+    assert "/api/v1/b2b/meetings/{pk}/reschedule" in paths
+    assert "ErrorOut" in document["components"]["schemas"]
