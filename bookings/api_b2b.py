@@ -449,6 +449,25 @@ def grid(request: HttpRequest, slug: str):
     return {"slots": slot_count, "tables": session.tables, "cells": cells}
 
 
+class ReviewIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/sessions/{slug}/participants/{pk}/review", response={200: MyProfileOut, **ERRORS})
+def review(request: HttpRequest, slug: str, pk: int, data: ReviewIn):
+    """Staff: approve or reject a profile (the directory lists approved ones)."""
+    _staff(request)
+    session = get_session_or_404(slug)
+    participant = B2BParticipant.objects.filter(session=session, pk=pk).first()
+    if participant is None:
+        raise Http404
+    services.review_profile(
+        participant, person_of(request.user), approve=data.approve, note=data.note
+    )
+    return _my_profile(participant)
+
+
 @router.get("/sessions/{slug}/figures", response={200: FiguresOut, 404: ErrorOut})
 def figures(request: HttpRequest, slug: str):
     _staff(request)

@@ -249,6 +249,7 @@ def test_accepting_a_withdrawn_request_is_409(client, session, member, delegate)
         ("post", "/sessions/{slug}/requests", {"recipient": "{draft}"}),
         ("post", "/sessions/{slug}/meetings", {"participant": "{draft}", "slot": 3}),
         ("get", "/sessions/{slug}/grid", None),
+        ("post", "/sessions/{slug}/participants/{draft}/review", {"approve": True}),
         ("get", "/sessions/{slug}/figures", None),
         ("get", "/sessions/{slug}/instance", None),
         (
@@ -388,3 +389,22 @@ def test_the_openapi_document_lists_the_b2b_routes(client):
     assert set(paths["/api/v1/b2b/sessions/{slug}/meetings"]) == {"get", "post"}
     assert "/api/v1/b2b/meetings/{pk}/reschedule" in paths
     assert "ErrorOut" in document["components"]["schemas"]
+
+
+def test_staff_review_a_profile_through_the_api(client, session):
+    draft = add_participant(session, status="submitted")
+    client.force_login(UserFactory(is_staff=True))
+    url = f"{API}/sessions/{session.event.slug}/participants/{draft.pk}/review"
+    answer = client.post(
+        url, {"approve": False, "note": "Add an English text"}, content_type="application/json"
+    )
+    assert (answer.json()["status"], answer.json()["review_note"]) == (
+        "rejected",
+        "Add an English text",
+    )
+    assert (
+        client.post(
+            url.replace(str(draft.pk), "999999"), {"approve": True}, content_type="application/json"
+        ).status_code
+        == 404
+    )
