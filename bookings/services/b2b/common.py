@@ -3,6 +3,7 @@
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import Invalid, NotAllowed
@@ -21,7 +22,7 @@ logger = logging.getLogger("bookings.b2b")
 
 
 def ensure_registered(person: Person, event: Event) -> None:
-    """Refuse a person who has no confirmed registration for the event.
+    """Refuse a person who has no confirmed registration for the event (or its mission).
 
     The one place where B2B asks the registrations. Until the registrations model
     exists, the staff add participants themselves and everyone they add counts as
@@ -31,10 +32,13 @@ def ensure_registered(person: Person, event: Event) -> None:
         from bookings.models import Registration  # type: ignore[attr-defined]
     except ImportError:
         return
-    confirmed = Registration.objects.filter(  # pragma: no cover - wired with registrations
-        person=person, event=event, state="confirmed"
-    ).exists()
-    if not confirmed:  # pragma: no cover
+    scope = Q(event=event)  # pragma: no cover - wired with the registrations model
+    if event.mission_id:  # pragma: no cover
+        scope |= Q(mission_id=event.mission_id, event__isnull=True)
+    confirmed = Registration.objects.filter(
+        scope, person=person, state="confirmed"
+    )  # pragma: no cover
+    if not confirmed.exists():  # pragma: no cover
         raise NotAllowed(
             _("You need a confirmed registration for this event to take part in its meetings."),
             code="not_registered",
