@@ -408,3 +408,28 @@ def test_staff_review_a_profile_through_the_api(client, session):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/me"),
+        ("patch", "/me"),
+        ("get", "/me/unavailable"),
+        ("put", "/me/unavailable"),
+        ("get", "/requests"),
+        ("get", "/meetings"),
+    ],
+)
+def test_personal_routes_are_404_for_someone_outside_the_session(
+    client, session, member, method, path
+):
+    client.force_login(PersonFactory().user)
+    url = f"{API}/sessions/{session.event.slug}{path}"
+    body = {"slots": []} if method == "put" else {}
+    response = (
+        getattr(client, method)(url, body, content_type="application/json")
+        if method in ("patch", "put")
+        else client.get(url)
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
