@@ -367,3 +367,20 @@ def test_the_event_page_leads_to_its_b2b_meetings(client, session):
     page = text_of(client.get(f"/en/events/{session.event.slug}/"))
     assert f'href="/en/b2b/{session.event.slug}/"' in page
     assert "B2B meetings: profiles, directory and agenda" in page
+
+
+def test_the_grid_picture_is_well_formed_svg_with_a_title_per_cell(
+    client, session, member, delegate
+):
+    import xml.etree.ElementTree as ET
+
+    book(session, member, delegate, 1)
+    html = staff_client(client).get(f"/fr/b2b/{session.event.slug}/staff/grid/").content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg" and root.get("role") == "img"
+    titles = [t.text for t in root.iter(f"{ns}title")]
+    assert len(titles) == 9  # three tables × three slots
+    assert sum(1 for t in titles if t.endswith("libre")) == 8
+    assert not any(e.tag.endswith("script") for e in root.iter())
