@@ -58,6 +58,17 @@ def same_person_race(base: str, session) -> tuple[list, B2BParticipant]:
     return fire(base, calls), target
 
 
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    """One gunicorn for the module's races (the negative control starts its own)."""
+    from tests.live import require_postgres
+
+    with django_db_blocker.unblock():
+        require_postgres()
+        with live_gunicorn() as base:
+            yield base
+
+
 @pytest.fixture
 def race_session(transactional_db):
     from tests.live import require_postgres
@@ -66,9 +77,8 @@ def race_session(transactional_db):
     return b2b_session(tables=10, direct_booking=True)
 
 
-def test_fifty_bookings_of_one_persons_slot_give_one_meeting(race_session):
-    with live_gunicorn() as base:
-        answers, target = same_person_race(base, race_session)
+def test_fifty_bookings_of_one_persons_slot_give_one_meeting(server, race_session):
+    answers, target = same_person_race(server, race_session)
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 1, 409: RACERS - 1}, statuses
     assert {a.body["code"] for a in answers if a.status == 409} <= {"slot_taken"}
@@ -77,7 +87,7 @@ def test_fifty_bookings_of_one_persons_slot_give_one_meeting(race_session):
     assert double_bookings() == ([], [])
 
 
-def test_fifty_pairs_racing_for_the_last_table_give_one_meeting(race_session):
+def test_fifty_pairs_racing_for_the_last_table_give_one_meeting(server, race_session):
     session = race_session
     # Nine of the ten tables of slot 1 are taken already.
     for _ in range(9):
@@ -99,8 +109,7 @@ def test_fifty_pairs_racing_for_the_last_table_give_one_meeting(race_session):
         )
         for a, b in pairs
     ]
-    with live_gunicorn() as base:
-        answers = fire(base, calls)
+    answers = fire(server, calls)
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 1, 409: RACERS - 1}, statuses
     assert {a.body["code"] for a in answers if a.status == 409} == {"no_table"}
