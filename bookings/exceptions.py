@@ -53,7 +53,9 @@ class MembersOnly(RegistrationError):
 
 class InvalidInvitation(RegistrationError):
     code = "invalid_invitation"
-    message = _("This invitation link is not valid. Check the link, or ask the staff for a new one.")
+    message = _(
+        "This invitation link is not valid. Check the link, or ask the staff for a new one."
+    )
 
 
 class ExpiredInvitation(InvalidInvitation):

@@ -100,9 +100,7 @@ def position_of(registration: Registration) -> int | None:
 def active_registration(person: Person | None, target: Target) -> Registration | None:
     if person is None:
         return None
-    return with_positions(
-        of_target(target).filter(person=person, state__in=ACTIVE_STATES)
-    ).first()
+    return with_positions(of_target(target).filter(person=person, state__in=ACTIVE_STATES)).first()
 
 
 def registrations_of(person: Person) -> QuerySet[Registration]:

@@ -123,8 +123,7 @@ def mission_component(mission: Mission, language: str) -> icalendar.Event:
         component.add("dtend", mission.end_date + timedelta(days=1))
         component.add(
             "location",
-            f"{mission.destination_city}, "
-            f"{_country_name(mission.destination_country, language)}",
+            f"{mission.destination_city}, {_country_name(mission.destination_country, language)}",
         )
         component.add("categories", [_("Trade mission")])
     return component
@@ -161,7 +160,7 @@ def vtimezone(name: str, year: int) -> icalendar.Timezone:
     if len(changes) != 2:
         standard = icalendar.TimezoneStandard()
         offset = start.astimezone(tz).utcoffset()
-        standard.add("dtstart", datetime(1970, 1, 1))
+        standard.add("dtstart", datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None))
         standard.add("tzoffsetfrom", offset)
         standard.add("tzoffsetto", offset)
         standard.add("tzname", start.astimezone(tz).tzname())

@@ -277,7 +277,10 @@ class EmailOutbox(models.Model):
         CANCELLED = "cancelled", _("Registration cancelled")
 
     registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="emails", verbose_name=_("registration")
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        verbose_name=_("registration"),
     )
     change = models.ForeignKey(
         RegistrationLog, on_delete=models.CASCADE, related_name="emails", verbose_name=_("change")

@@ -77,7 +77,13 @@ def move(
     if reason and to_state in (State.CONFIRMED, State.REJECTED, State.WAITLISTED):
         registration.decision_reason = reason
     registration.save(
-        update_fields=["state", "waitlisted_at", "offer_expires_at", "decision_reason", "updated_at"]
+        update_fields=[
+            "state",
+            "waitlisted_at",
+            "offer_expires_at",
+            "decision_reason",
+            "updated_at",
+        ]
     )
     return record(registration, from_state, by=by, reason=reason)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import EmailOutbox
 from bookings.queries import position_of
 from events.ical import event_calendar, filename_for, mission_calendar
+from primi_site.formatting import describe_moment
 
 Kind = EmailOutbox.Kind
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -51,6 +52,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "title": title,
             "is_event": registration.event_id is not None,
             "position": position,
+            "offer_until": _offer_until(registration, person),
             "reason": outbox.change.reason,
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
@@ -66,6 +68,18 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
         )
         message.attach(filename_for(target), content, "text/calendar; charset=utf-8")
     return message
+
+
+def _offer_until(registration, person) -> str:
+    if registration.offer_expires_at is None:
+        return ""
+    local, mine = describe_moment(
+        registration.offer_expires_at,
+        registration.target.time_zone,
+        person.time_zone,
+        person.language,
+    )
+    return f"{local} ({mine})" if mine else local
 
 
 def _my_registrations_path() -> str:
