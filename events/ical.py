@@ -12,6 +12,7 @@ the object's `updated_at`, never the current time.
 """
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -150,35 +151,48 @@ def _nth_weekday(local: datetime) -> str:
     return f"{(local.day - 1) // 7 + 1}{weekday}"
 
 
-def vtimezone(name: str, year: int) -> icalendar.Timezone:
-    """A VTIMEZONE in yearly-rule form from the zone's transitions around `year`."""
+@lru_cache(maxsize=256)
+def _rules(name: str, year: int) -> tuple[tuple, ...]:
+    """(daylight?, local start, offset from, offset to, name, BYDAY) per observance."""
     tz = zone(name)
-    timezone_component = icalendar.Timezone()
-    timezone_component.add("tzid", name)
     start = datetime(year, 1, 1, tzinfo=UTC)
     changes = transitions(name, start, datetime(year + 1, 1, 1, tzinfo=UTC))
     if len(changes) != 2:
-        standard = icalendar.TimezoneStandard()
-        offset = start.astimezone(tz).utcoffset()
-        standard.add("dtstart", datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None))
-        standard.add("tzoffsetfrom", offset)
-        standard.add("tzoffsetto", offset)
-        standard.add("tzname", start.astimezone(tz).tzname())
-        timezone_component.add_component(standard)
-        return timezone_component
+        local = start.astimezone(tz)
+        epoch = datetime(1970, 1, 1, tzinfo=UTC).replace(tzinfo=None)
+        return ((False, epoch, local.utcoffset(), local.utcoffset(), local.tzname(), None),)
+    rules = []
     for instant in changes:
         before = (instant - timedelta(seconds=1)).astimezone(tz)
         after = instant.astimezone(tz)
-        daylight = bool(after.dst())
-        part = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
         wall = (instant.astimezone(UTC) + before.utcoffset()).replace(tzinfo=None)
+        rules.append(
+            (
+                bool(after.dst()),
+                wall,
+                before.utcoffset(),
+                after.utcoffset(),
+                after.tzname(),
+                _nth_weekday(wall),
+            )
+        )
+    return tuple(rules)
+
+
+def vtimezone(name: str, year: int) -> icalendar.Timezone:
+    """A VTIMEZONE in yearly-rule form from the zone's transitions in `year`."""
+    component = icalendar.Timezone()
+    component.add("tzid", name)
+    for daylight, wall, offset_from, offset_to, tzname, byday in _rules(name, year):
+        part = icalendar.TimezoneDaylight() if daylight else icalendar.TimezoneStandard()
         part.add("dtstart", wall)
-        part.add("tzoffsetfrom", before.utcoffset())
-        part.add("tzoffsetto", after.utcoffset())
-        part.add("tzname", after.tzname())
-        part.add("rrule", {"freq": "yearly", "bymonth": wall.month, "byday": _nth_weekday(wall)})
-        timezone_component.add_component(part)
-    return timezone_component
+        part.add("tzoffsetfrom", offset_from)
+        part.add("tzoffsetto", offset_to)
+        part.add("tzname", tzname)
+        if byday:
+            part.add("rrule", {"freq": "yearly", "bymonth": wall.month, "byday": byday})
+        component.add_component(part)
+    return component
 
 
 def to_bytes(calendar: icalendar.Calendar) -> bytes:
