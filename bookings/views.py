@@ -240,7 +240,9 @@ def staff_review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         bulk = BulkDecisionForm(request.POST)
         if bulk.is_valid():
-            ids = [registration.pk for registration in bulk.cleaned_data["registrations"]]
+            chosen = {registration.pk for registration in bulk.cleaned_data["registrations"]}
+            # In the list's order (first come first), as the boxes were ticked.
+            ids = [int(pk) for pk in request.POST.getlist("registrations") if int(pk) in chosen]
             outcomes = applications.decide_many(
                 ids,
                 bulk.cleaned_data["decision"],
