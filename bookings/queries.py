@@ -35,6 +35,23 @@ def waiting_count(target: Target) -> int:
     return of_target(target).filter(state=RegistrationState.WAITLISTED).count()
 
 
+@dataclass(frozen=True)
+class SeatCounts:
+    taken: int  # confirmed or offered
+    waiting: int
+    mine: int  # the person's active registrations (0 or 1)
+
+
+def seat_counts(target: Target, person: Person) -> SeatCounts:
+    """Seats taken, people waiting and the person's active rows, in one query."""
+    counts = of_target(target).aggregate(
+        taken=Count("pk", filter=Q(state__in=SEAT_STATES)),
+        waiting=Count("pk", filter=Q(state=RegistrationState.WAITLISTED)),
+        mine=Count("pk", filter=Q(person=person, state__in=ACTIVE_STATES)),
+    )
+    return SeatCounts(**counts)
+
+
 def waitlist(target: Target) -> QuerySet[Registration]:
     """The queue, first come first: by the stored `waitlisted_at`, then by id."""
     return (
@@ -172,3 +189,36 @@ def seats_taken_by_organisation(target: Target, organisation_id: int) -> int:
 def counts_by_state(target: Target) -> dict[str, int]:
     rows = of_target(target).order_by().values("state").annotate(n=Count("pk"))
     return {row["state"]: row["n"] for row in rows}
+
+
+def invariant_violations(target: Target, *, settled: bool = False) -> list[str]:
+    """What is wrong with a target's registrations; empty when the rules hold.
+
+    Used by the concurrency tests, the benchmark and anyone auditing a live event.
+    `settled`: no promotion job is pending, so no seat may stay free while people wait.
+    """
+    problems = []
+    taken = seats_taken(target)
+    if target.capacity is not None and taken > target.capacity:
+        problems.append(f"overbooked: {taken} seats taken for a capacity of {target.capacity}")
+    duplicates = (
+        of_target(target)
+        .filter(state__in=ACTIVE_STATES)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    if duplicates:
+        problems.append(f"{duplicates} people hold more than one active registration")
+    positions = sorted(
+        with_positions(of_target(target).filter(state=RegistrationState.WAITLISTED)).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    if positions != list(range(1, len(positions) + 1)):
+        problems.append("waitlist positions are not 1 to n")
+    if settled and positions and target.capacity is not None and taken < target.capacity:
+        problems.append(f"{target.capacity - taken} seats free while {len(positions)} wait")
+    return problems

@@ -63,3 +63,32 @@ def _reset_language():
 
     yield
     translation.activate("fr")
+
+
+@pytest.fixture
+def live_server_factory(request):
+    """Start gunicorn (threads) on the test PostgreSQL database; see tests/live.py.
+
+    Skips with a message where the database is not PostgreSQL. The test must be
+    `django_db(transaction=True)`, so that its writes are committed for the server.
+    """
+    from django.db import connection
+
+    from tests.live import database_url, start_gunicorn
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL and real concurrency: run with "
+            "DATABASE_URL=postgres://… (dev.py test does so in its PostgreSQL pass)"
+        )
+    request.getfixturevalue("transactional_db")
+    servers = []
+
+    def start(**options):
+        server = start_gunicorn(database_url(connection.settings_dict), **options)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -60,10 +60,11 @@ def join_locked(
         and not is_member(person)
     ):
         raise MembersOnly()
-    if queries.of_target(target).filter(person=person, state__in=ACTIVE_STATES).exists():
+    counts = queries.seat_counts(target, person)
+    if counts.mine:
         raise AlreadyRegistered()
-    confirmed = seat_free_for_newcomer(target, person)
-    waiting = 0 if confirmed else queries.waiting_count(target)
+    confirmed = seat_free_for_newcomer(target, person, counts)
+    waiting = counts.waiting
     if not confirmed and isinstance(target, Event) and not target.waitlist_enabled:
         raise EventFull()
     race_window()

@@ -56,10 +56,9 @@ def check_seat_for(target: Target, person: Person) -> None:
         raise problem
 
 
-def seat_free_for_newcomer(target: Target, person: Person) -> bool:
+def seat_free_for_newcomer(target: Target, person: Person, counts: queries.SeatCounts) -> bool:
     """A newcomer takes a seat only when one is free, fits the quotas, and nobody waits."""
-    free = free_seats(target)
-    if free is not None and (free <= 0 or queries.waiting_count(target) > 0):
+    if target.capacity is not None and (counts.taken >= target.capacity or counts.waiting):
         return False
     return quota_problem(target, person) is None
 

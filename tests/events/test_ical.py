@@ -14,7 +14,7 @@ def toronto_event(**kwargs):
     start = datetime(2027, 1, 12, 15, tzinfo=UTC)  # 10:00 in Toronto
     return EventFactory(
         slug="toronto-showcase",
-        title_en="Showcase, Toronto; \"animation\"",
+        title_en='Showcase, Toronto; "animation"',
         title_fr="Vitrine d’animation à Toronto",
         time_zone="America/Toronto",
         starts_at=start,
