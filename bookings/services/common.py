@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import NoProfile, RegistrationClosed
@@ -12,6 +14,12 @@ from events.models import Event
 from missions.models import Mission, Organisation, Person
 
 State = RegistrationState
+
+
+def log_text(message) -> str:
+    """A fixed reason for the history, in the site's language whoever triggered it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 def email_kind(from_state: str, to_state: str) -> str | None:

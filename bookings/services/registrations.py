@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db import IntegrityError
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bookings import queries
 from bookings.exceptions import (
@@ -23,6 +23,7 @@ from bookings.services.common import (
     check_target_open,
     enqueue,
     is_member,
+    log_text,
     model_of,
     move,
     record,
@@ -80,7 +81,12 @@ def join_locked(
         if "registration_one_active" in str(exc):
             raise AlreadyRegistered() from exc
         raise
-    record(registration, "", by=by or person.user, reason=_("Registered.") if confirmed else "")
+    record(
+        registration,
+        "",
+        by=by or person.user,
+        reason=log_text(_lazy("Registered.")) if confirmed else "",
+    )
     registration.waitlist_position = None if confirmed else waiting + 1
     return registration
 
@@ -124,7 +130,9 @@ def accept_offer(registration: Registration, *, by, now: datetime | None = None)
             raise InvalidTransition(state=registration.get_state_display())
         if registration.offer_expires_at <= now:
             raise OfferExpired()
-        move(registration, State.CONFIRMED, by=by, reason=_("Offer accepted."), now=now)
+        move(
+            registration, State.CONFIRMED, by=by, reason=log_text(_lazy("Offer accepted.")), now=now
+        )
     return registration
 
 
@@ -132,7 +140,7 @@ def decline_offer(registration: Registration, *, by, now: datetime | None = None
     if registration.state != State.OFFERED:
         raise InvalidTransition(state=registration.get_state_display())
     return cancel_registration(
-        registration, by=by, reason=_("Offer declined."), as_staff=True, now=now
+        registration, by=by, reason=log_text(_lazy("Offer declined.")), as_staff=True, now=now
     )
 
 

@@ -6,14 +6,14 @@ mission: it recounts from the rows, so what it decides holds when it writes.
 
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bookings import queries
 from bookings.exceptions import DepartmentQuotaFull, NoSeatLeft, OrganisationQuotaFull
 from bookings.locking import race_window
 from bookings.models import Registration, RegistrationState
 from bookings.queries import Target
-from bookings.services.common import move
+from bookings.services.common import log_text, move
 from events.models import Event
 from missions.models import Mission, Person, WaitlistMode
 
@@ -76,7 +76,7 @@ def fill_free_seats(target: Target, now: datetime) -> list[Registration]:
     free = free_seats(target)
     promoted: list[Registration] = []
     race_window()
-    reason = _("A seat was freed; first in line on the waitlist.")
+    reason = log_text(_lazy("A seat was freed; first in line on the waitlist."))
     for registration in queries.waitlist(target):
         if free is not None and free <= 0:
             break

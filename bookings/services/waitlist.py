@@ -3,17 +3,18 @@
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from bookings.locking import locked
 from bookings.models import Registration, RegistrationState
-from bookings.services.common import move
+from bookings.services.common import log_text, move
 from bookings.services.seats import fill_free_seats
 from events.models import Event
 from missions.models import Mission
 
 State = RegistrationState
 MODELS = {"event": Event, "mission": Mission}
+EXPIRED_REASON = _lazy("The offered seat was not taken before it expired.")
 
 
 def promote_waitlist(kind: str, pk: int, *, now: datetime | None = None) -> list[Registration]:
@@ -52,7 +53,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
                     registration,
                     State.CANCELLED,
                     now=now,
-                    reason=_("The offered seat was not taken before it expired."),
+                    reason=log_text(EXPIRED_REASON),
                 )
                 expired += 1
             fill_free_seats(target, now)

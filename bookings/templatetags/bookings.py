@@ -27,15 +27,17 @@ def registration_box(context, target) -> dict:
     except RegistrationClosed as error:
         closed_because = str(error)
     is_staff = request.user.is_authenticated and request.user.is_staff
+    is_event = isinstance(target, Event)
     return {
         "request": request,
         "user": request.user,
         "target": target,
-        "is_event": isinstance(target, Event),
+        "is_event": is_event,
         "registration": registration,
         "can_cancel": registration is not None and now < cancellation_deadline(target),
         "closed_because": closed_because,
-        "free": free_seats(target) if target.capacity is not None else None,
+        # Mission seats are the staff's decision: only events show what is left.
+        "free": free_seats(target) if is_event and target.capacity is not None else None,
         "counts": _labelled(queries.counts_by_state(target)) if is_staff else None,
         "is_staff": is_staff,
     }
