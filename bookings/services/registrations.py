@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db import IntegrityError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bookings import queries
 from bookings.exceptions import (
@@ -81,12 +81,7 @@ def join_locked(
         if "registration_one_active" in str(exc):
             raise AlreadyRegistered() from exc
         raise
-    record(
-        registration,
-        "",
-        by=by or person.user,
-        reason=log_text(_lazy("Registered.")) if confirmed else "",
-    )
+    record(registration, "", by=by or person.user)
     registration.waitlist_position = None if confirmed else waiting + 1
     return registration
 
@@ -130,18 +125,16 @@ def accept_offer(registration: Registration, *, by, now: datetime | None = None)
             raise InvalidTransition(state=registration.get_state_display())
         if registration.offer_expires_at <= now:
             raise OfferExpired()
-        move(
-            registration, State.CONFIRMED, by=by, reason=log_text(_lazy("Offer accepted.")), now=now
-        )
+        accepted = log_text(gettext_lazy("Offer accepted."))
+        move(registration, State.CONFIRMED, by=by, reason=accepted, now=now)
     return registration
 
 
 def decline_offer(registration: Registration, *, by, now: datetime | None = None) -> Registration:
     if registration.state != State.OFFERED:
         raise InvalidTransition(state=registration.get_state_display())
-    return cancel_registration(
-        registration, by=by, reason=log_text(_lazy("Offer declined.")), as_staff=True, now=now
-    )
+    declined = log_text(gettext_lazy("Offer declined."))
+    return cancel_registration(registration, by=by, reason=declined, as_staff=True, now=now)
 
 
 def target_of(kind: str, pk: int) -> type[Event] | type[Mission]:

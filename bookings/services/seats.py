@@ -6,7 +6,7 @@ mission: it recounts from the rows, so what it decides holds when it writes.
 
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bookings import queries
 from bookings.exceptions import DepartmentQuotaFull, NoSeatLeft, OrganisationQuotaFull
@@ -76,7 +76,7 @@ def fill_free_seats(target: Target, now: datetime) -> list[Registration]:
     free = free_seats(target)
     promoted: list[Registration] = []
     race_window()
-    reason = log_text(_lazy("A seat was freed; first in line on the waitlist."))
+    reason = log_text(gettext_lazy("A seat was freed; first in line on the waitlist."))
     for registration in queries.waitlist(target):
         if free is not None and free <= 0:
             break

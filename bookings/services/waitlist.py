@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from bookings.locking import locked
 from bookings.models import Registration, RegistrationState
@@ -14,7 +14,7 @@ from missions.models import Mission
 
 State = RegistrationState
 MODELS = {"event": Event, "mission": Mission}
-EXPIRED_REASON = _lazy("The offered seat was not taken before it expired.")
+EXPIRED_REASON = gettext_lazy("The offered seat was not taken before it expired.")
 
 
 def promote_waitlist(kind: str, pk: int, *, now: datetime | None = None) -> list[Registration]:
