@@ -90,7 +90,7 @@ def decide(
     model, pk = model_of(registration)
     with locked(model, pk) as target:
         registration = (
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .select_related("person__organisation")
             .get(pk=registration.pk)
         )
