@@ -265,3 +265,18 @@ def test_a_tampered_invitation_link_says_so(client):
     response = client.get("/en/invitations/not-a-real-token/")
     assert response.status_code == 404
     assert "This invitation link is not valid." in text_of(response)
+
+
+def test_pages_and_messages_speak_french(client):
+    event = EventFactory(slug="atelier", capacity=1, title_fr="Atelier d’animation")
+    register_for_event(PersonFactory(), event)
+    signed_in(client, language="fr")
+    assert "Rejoindre la liste d’attente" in text_of(client.get("/fr/events/atelier/"))
+    client.post("/fr/events/atelier/register/")
+    page = client.get("/fr/events/atelier/").content.decode()
+    assert (
+        "«\u00a0Atelier d’animation\u00a0» est complet\u00a0: vous êtes sur la liste d’attente, "
+        "en position 1." in page
+    )
+    mine = text_of(client.get("/fr/account/registrations/"))
+    assert "En liste d’attente — position 1" in mine
