@@ -36,6 +36,7 @@ def expire_offers(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     due = (
         Registration.objects.filter(state=State.OFFERED, offer_expires_at__lte=now)
+        .order_by()
         .values_list("event_id", "mission_id")
         .distinct()
     )
