@@ -65,6 +65,7 @@ def start(options: argparse.Namespace) -> None:
     manage("compile_catalogs", env=env)
     manage("migrate", "--no-input", env=env)
     manage("seed_demo", env=env)
+    manage("setup_schedules", env=env)
     say("starting the job worker (django-q2 qcluster)")
     worker = subprocess.Popen([str(PYTHON), str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env)
     address = f"{options.host}:{options.port}"
@@ -125,11 +126,12 @@ def test(options: argparse.Namespace) -> None:
     manage("compile_catalogs", env=env)
     manage("check_catalogs", env=env)
 
+    passes = {
+        "SQLite": pytest_pass(
+            "SQLite", {"DATABASE_URL": "", "PRIMI_DB_PASS": "sqlite"}, options.pytest_args
+        )
+    }
     reason = postgres_answers()
-    # Tests marked `postgres` run in the PostgreSQL pass; the SQLite pass leaves them to it
-    # when it follows, and skips them with a message when it does not.
-    sqlite_env = {"DATABASE_URL": "", "PRIMI_POSTGRES_PASS_FOLLOWS": "1" if reason is None else ""}
-    passes = {"SQLite": pytest_pass("SQLite", sqlite_env, options.pytest_args)}
     if reason is None:
         passes["PostgreSQL"] = pytest_pass(
             "PostgreSQL (the tests that touch the database)",

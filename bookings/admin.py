@@ -1,146 +1,124 @@
-"""The staff's admin of B2B sessions: blocks, slot generation, profile review, the log."""
+"""Admin of registrations: filters, the history inline, read-only states.
 
-from django.contrib import admin, messages
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+States change only through the services (the staff's review pages), so that every
+change is locked, recounted, logged and emailed; the admin shows them.
+"""
 
-from bookings.exceptions import BookingError
-from bookings.models import (
-    B2BBlock,
-    B2BLogEntry,
-    B2BParticipant,
-    B2BSession,
-    Meeting,
-    MeetingRequest,
-)
-from bookings.services import b2b as services
-from primi_site.middleware import person_of
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import EmailOutbox, Invitation, MissionQuota, Registration, RegistrationLog
 
 
-class BlockInline(admin.TabularInline):
-    model = B2BBlock
-    extra = 1
-    fields = ("day", "starts", "ends", "name")
+class RegistrationLogInline(admin.TabularInline):
+    model = RegistrationLog
+    fields = ("at", "by", "from_state", "to_state", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
-@admin.register(B2BSession)
-class B2BSessionAdmin(admin.ModelAdmin):
-    list_display = (
-        "__str__",
-        "status",
-        "slot_minutes",
-        "pause_minutes",
-        "tables",
-        "directory_open",
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "state", "event", "mission", "waitlisted_at", "created_at")
+    list_filter = (
+        "state",
+        "person__organisation__department",
+        "person__role",
+        ("event", admin.RelatedOnlyFieldListFilter),
+        ("mission", admin.RelatedOnlyFieldListFilter),
     )
-    list_filter = ("status", "directory_open", "pairing")
-    list_select_related = ("event",)
-    search_fields = ("event__title_fr", "event__title_en", "event__slug")
-    autocomplete_fields = ("event",)
-    inlines = [BlockInline]
-    actions = ["generate_slots"]
-    fieldsets = (
-        (None, {"fields": ("event", "status", "directory_open")}),
-        (
-            gettext_lazy("Slots and places"),
-            {
-                "fields": ("slot_minutes", "pause_minutes", "tables", "video_base_url"),
-                "description": gettext_lazy(
-                    "Blocks are typed in the event's local time; run “Generate the slots” after "
-                    "changing them. A block that crosses a change of clocks keeps real durations."
-                ),
-            },
-        ),
-        (
-            gettext_lazy("Rules"),
-            {
-                "fields": (
-                    "pairing",
-                    "direct_booking",
-                    "max_requests_sent",
-                    "max_meetings",
-                    "fairness",
-                )
-            },
-        ),
+    list_select_related = ("person__user", "person__organisation", "event", "mission")
+    search_fields = ("person__user__username", "person__user__email", "person__user__last_name")
+    date_hierarchy = "created_at"
+    inlines = (RegistrationLogInline,)
+    readonly_fields = (
+        "person",
+        "event",
+        "mission",
+        "state",
+        "waitlisted_at",
+        "offer_expires_at",
+        "decision_reason",
+        "invitation",
+        "review_link",
+        "created_at",
+        "updated_at",
+    )
+    fields = (
+        "review_link",
+        "person",
+        "event",
+        "mission",
+        "state",
+        "waitlisted_at",
+        "offer_expires_at",
+        "decision_reason",
+        "company_pitch",
+        "trip_goals",
+        "target_markets",
+        "invitation",
+        "created_at",
+        "updated_at",
     )
 
-    @admin.action(description=gettext_lazy("Generate the slots and tables"))
-    def generate_slots(self, request, queryset):
-        for session in queryset:
-            try:
-                count = services.generate_slots(session)
-            except BookingError as error:
-                self.message_user(request, f"{session}: {error.message}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("%(session)s: %(count)s slots.") % {"session": session, "count": count},
-                )
+    @admin.display(description=_("Decisions"))
+    def review_link(self, obj: Registration) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("staff_registration", kwargs={"pk": obj.pk}),
+            _("Accept, waitlist, reject or cancel on the review page"),
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
-@admin.register(B2BParticipant)
-class B2BParticipantAdmin(admin.ModelAdmin):
-    list_display = ("organisation_name", "person", "session", "side", "status", "country", "mode")
-    list_filter = ("status", "side", "mode", "session")
-    list_select_related = ("person__user", "session__event")
-    search_fields = ("organisation_name", "person__user__username", "person__user__email")
-    autocomplete_fields = ("person",)
-    filter_horizontal = ("sectors",)
-    actions = ["approve", "reject"]
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("email", "event", "mission", "language", "expires_at", "used_at", "sent_at")
+    list_filter = ("language", ("used_at", admin.EmptyFieldListFilter))
+    list_select_related = ("event", "mission")
+    search_fields = ("email",)
+    readonly_fields = ("token_hash", "used_at", "sent_at", "created_by", "created_at")
 
-    def _review(self, request, queryset, approve: bool) -> None:
-        staff = person_of(request.user)
-        for participant in queryset.select_related("session"):
-            services.review_profile(participant, staff, approve=approve)
-        self.message_user(request, _("%(count)s profiles reviewed.") % {"count": queryset.count()})
-
-    @admin.action(description=gettext_lazy("Approve the selected profiles"))
-    def approve(self, request, queryset):
-        self._review(request, queryset, True)
-
-    @admin.action(description=gettext_lazy("Reject the selected profiles"))
-    def reject(self, request, queryset):
-        self._review(request, queryset, False)
+    def has_add_permission(self, request) -> bool:
+        return False  # the invitation page creates the token and sends the link
 
 
-@admin.register(MeetingRequest)
-class MeetingRequestAdmin(admin.ModelAdmin):
-    list_display = ("sender", "recipient", "state", "created_at", "answered_at")
-    list_filter = ("state", "session")
-    list_select_related = ("sender__person__user", "recipient__person__user")
-    readonly_fields = [f.name for f in MeetingRequest._meta.fields]
+@admin.register(EmailOutbox)
+class EmailOutboxAdmin(admin.ModelAdmin):
+    list_display = ("kind", "registration", "created_at", "sent_at", "attempts")
+    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    readonly_fields = (
+        "registration",
+        "change",
+        "kind",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False
 
 
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "session", "slot", "table", "online", "state", "source", "sequence")
-    list_filter = ("state", "source", "online", "session")
-    list_select_related = (
-        "session__event",
-        "slot",
-        "table",
-        "participant_a__person__user",
-        "participant_b__person__user",
-    )
-    readonly_fields = [f.name for f in Meeting._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
+class MissionQuotaInline(admin.TabularInline):
+    model = MissionQuota
+    extra = 0
 
 
-@admin.register(B2BLogEntry)
-class B2BLogEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "session", "actor", "action", "meeting", "request")
-    list_filter = ("action", "session")
-    list_select_related = ("session__event", "actor__user")
-    readonly_fields = [f.name for f in B2BLogEntry._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+# The B2B sessions' admin lives beside, registered on import.
+import bookings.admin_b2b  # noqa: E402, F401

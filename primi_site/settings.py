@@ -229,6 +229,9 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Registrations: how long an invitation link stays valid.
+PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -1,4 +1,4 @@
-"""The models of the bookings app, one module per area, re-exported here."""
+"""Registrations and B2B meetings: one module per area, re-exported here."""
 
 from bookings.models.b2b import (
     B2BBlock,
@@ -14,17 +14,35 @@ from bookings.models.b2b import (
     Table,
     Unavailability,
 )
+from bookings.models.registrations import (
+    ACTIVE_STATES,
+    SEAT_STATES,
+    EmailOutbox,
+    Invitation,
+    MissionQuota,
+    Registration,
+    RegistrationLog,
+    RegistrationState,
+)
 
 __all__ = [
+    "ACTIVE_STATES",
+    "SEAT_STATES",
     "B2BBlock",
     "B2BLogEntry",
     "B2BNotification",
     "B2BParticipant",
     "B2BSession",
+    "EmailOutbox",
+    "Invitation",
     "Meeting",
     "MeetingReport",
     "MeetingRequest",
     "MeetingSeat",
+    "MissionQuota",
+    "Registration",
+    "RegistrationLog",
+    "RegistrationState",
     "Slot",
     "Table",
     "Unavailability",

@@ -1,7 +1,40 @@
 import pytest
 
 from bookings.models import B2BParticipant
-from tests.factories import B2BParticipantFactory, PartnerFactory, PersonFactory, b2b_session
+from tests.factories import (
+    B2BParticipantFactory,
+    EventFactory,
+    MissionFactory,
+    PartnerFactory,
+    PersonFactory,
+    StaffUserFactory,
+    b2b_session,
+)
+
+# Registrations --------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff():
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def small_event():
+    return EventFactory(slug="workshop", capacity=2)
+
+
+@pytest.fixture
+def mission():
+    return MissionFactory(slug="toronto", capacity=3)
+
+
+@pytest.fixture
+def people():
+    return [PersonFactory() for _ in range(5)]
+
+
+# B2B meetings ---------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -30,3 +63,12 @@ def delegate(session) -> B2BParticipant:
 
 def add_participant(session, **kwargs) -> B2BParticipant:
     return B2BParticipantFactory(session=session, **kwargs)
+
+
+def registered_person(session, **kwargs):
+    """A person with a confirmed registration for the session's event."""
+    from tests.factories import RegistrationFactory
+
+    person = PersonFactory(**kwargs)
+    RegistrationFactory(person=person, event=session.event)
+    return person

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bookings.models import Meeting, MeetingRequest, Slot
 from bookings.services import b2b as services
-from tests.bookings.conftest import add_participant
+from tests.bookings.conftest import add_participant, registered_person
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_an_unapproved_profile_is_404_to_others(client, session, member):
 
 
 def test_join_update_profile_and_availability(client, session):
-    person = PersonFactory()
+    person = registered_person(session)
     client.force_login(person.user)
     slug = session.event.slug
     created = client.post(f"{API}/sessions/{slug}/join")
@@ -433,3 +433,13 @@ def test_personal_routes_are_404_for_someone_outside_the_session(
         else client.get(url)
     )
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+def test_joining_without_a_confirmed_registration_is_refused(client, session):
+    client.force_login(PersonFactory(language="en").user)
+    response = client.post(f"{API}/sessions/{session.event.slug}/join")
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "not_registered",
+        "message": "You need a confirmed registration for this event to take part in its meetings.",
+    }

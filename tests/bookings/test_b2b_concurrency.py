@@ -1,11 +1,12 @@
-"""Real concurrent bookings over HTTP against gunicorn on PostgreSQL.
+"""Real concurrent bookings over HTTP against gunicorn on PostgreSQL (tests/live.py).
 
 - 50 people book the same slot of the same person at once: one meeting.
 - 50 pairs book the last free table of a slot at once: one meeting.
 - After each, over the whole database: no person and no table has two meetings
   in one slot.
-- Negative control: with the locks off and the unique constraints dropped, the
-  same race double-books, and the whole-database check catches it.
+- Negative control: with the locks off (the test-only switch of bookings.locking)
+  and the unique constraints dropped, the same race double-books, and the
+  whole-database check catches it.
 """
 
 from collections import Counter
@@ -13,10 +14,11 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from bookings.models import B2BParticipant, Meeting, MeetingSeat
+from bookings.models import Meeting, MeetingSeat, Slot
+from bookings.services import b2b as services
 from tests.bookings.conftest import add_participant
 from tests.factories import b2b_session
-from tests.live import fire, live_gunicorn, signed_in
+from tests.live import fire_at_once, sessions_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -24,6 +26,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 RACERS = 50
+THREADS = 25
 
 
 def double_bookings() -> tuple[list, list]:
@@ -43,76 +46,51 @@ def double_bookings() -> tuple[list, list]:
     )
 
 
-def same_person_race(base: str, session) -> tuple[list, B2BParticipant]:
+def race(server, session, pairs):
+    """Each (booker, other) pair books slot 1 at the same instant; the answers in order."""
+    clients = sessions_for([booker.person.user for booker, _other in pairs])
+    path = f"/api/v1/b2b/sessions/{session.event.slug}/meetings"
+    return fire_at_once(
+        [
+            lambda c=client, o=other: c.post_json(server, path, {"participant": o.pk, "slot": 1})
+            for client, (_booker, other) in zip(clients, pairs, strict=True)
+        ]
+    )
+
+
+def one_persons_slot(server, session):
     target = add_participant(session, organisation_name="Demo host studio")
-    racers = [add_participant(session) for _ in range(RACERS)]
-    calls = [
-        (
-            signed_in(racer.person.user),
-            "POST",
-            f"/api/v1/b2b/sessions/{session.event.slug}/meetings",
-            {"participant": target.pk, "slot": 1},
-        )
-        for racer in racers
-    ]
-    return fire(base, calls), target
-
-
-@pytest.fixture(scope="module")
-def server(django_db_setup, django_db_blocker):
-    """One gunicorn for the module's races (the negative control starts its own)."""
-    from tests.live import require_postgres
-
-    with django_db_blocker.unblock():
-        require_postgres()
-        with live_gunicorn() as base:
-            yield base
+    pairs = [(add_participant(session), target) for _ in range(RACERS)]
+    return race(server, session, pairs), target
 
 
 @pytest.fixture
-def race_session(transactional_db):
-    from tests.live import require_postgres
-
-    require_postgres()
+def race_session():
     return b2b_session(tables=10, direct_booking=True)
 
 
-def test_fifty_bookings_of_one_persons_slot_give_one_meeting(server, race_session):
-    answers, target = same_person_race(server, race_session)
+def test_fifty_bookings_of_one_persons_slot_give_one_meeting(live_server_factory, race_session):
+    server = live_server_factory(threads=THREADS)
+    answers, target = one_persons_slot(server, race_session)
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 1, 409: RACERS - 1}, statuses
-    assert {a.body["code"] for a in answers if a.status == 409} <= {"slot_taken"}
+    assert {a.json()["code"] for a in answers if a.status == 409} == {"slot_taken"}
     assert MeetingSeat.objects.filter(participant=target, active=True).count() == 1
     assert Meeting.objects.filter(state="booked").count() == 1
     assert double_bookings() == ([], [])
 
 
-def test_fifty_pairs_racing_for_the_last_table_give_one_meeting(server, race_session):
+def test_fifty_pairs_racing_for_the_last_table_give_one_meeting(live_server_factory, race_session):
     session = race_session
-    # Nine of the ten tables of slot 1 are taken already.
-    for _ in range(9):
-        from bookings.models import Slot
-        from bookings.services import b2b as services
-
-        services.book_meeting(
-            add_participant(session),
-            add_participant(session),
-            Slot.objects.get(session=session, index=1),
-        )
+    first_slot = Slot.objects.get(session=session, index=1)
+    for _ in range(9):  # nine of the ten tables of slot 1 are taken already
+        services.book_meeting(add_participant(session), add_participant(session), first_slot)
     pairs = [(add_participant(session), add_participant(session)) for _ in range(RACERS)]
-    calls = [
-        (
-            signed_in(a.person.user),
-            "POST",
-            f"/api/v1/b2b/sessions/{session.event.slug}/meetings",
-            {"participant": b.pk, "slot": 1},
-        )
-        for a, b in pairs
-    ]
-    answers = fire(server, calls)
+    server = live_server_factory(threads=THREADS)
+    answers = race(server, session, pairs)
     statuses = Counter(a.status for a in answers)
     assert statuses == {201: 1, 409: RACERS - 1}, statuses
-    assert {a.body["code"] for a in answers if a.status == 409} == {"no_table"}
+    assert {a.json()["code"] for a in answers if a.status == 409} == {"no_table"}
     assert Meeting.objects.filter(state="booked", slot__index=1).count() == 10
     assert double_bookings() == ([], [])
 
@@ -124,7 +102,9 @@ UNIQUE_CONSTRAINTS = (
 )
 
 
-def test_negative_control_without_locks_the_harness_catches_double_bookings(race_session):
+def test_negative_control_without_locks_the_harness_catches_double_bookings(
+    live_server_factory, race_session
+):
     constraints = [
         (model, next(c for c in model._meta.constraints if c.name == name))
         for model, name in UNIQUE_CONSTRAINTS
@@ -133,18 +113,13 @@ def test_negative_control_without_locks_the_harness_catches_double_bookings(race
         for model, constraint in constraints:
             editor.remove_constraint(model, constraint)
     try:
-        caught = False
-        with live_gunicorn(env={"PRIMI_TEST_B2B_LOCKS_DISABLED": "1"}) as base:
-            for attempt in range(3):  # a race is a race: give it a few chances
-                session = (
-                    race_session if attempt == 0 else b2b_session(tables=10, direct_booking=True)
-                )
-                answers, target = same_person_race(base, session)
-                people, _tables = double_bookings()
-                if people:
-                    caught = True
-                    break
-        assert caught, "without locks and constraints the race should double-book"
+        server = live_server_factory(
+            threads=THREADS,
+            env={"PRIMI_TEST_LOCK_DISABLED": "true", "PRIMI_TEST_RACE_DELAY": "0.05"},
+        )
+        answers, target = one_persons_slot(server, race_session)
+        people, _tables = double_bookings()
+        assert people, "without locks and constraints the race should double-book"
         assert sum(1 for a in answers if a.status == 201) > 1
         assert MeetingSeat.objects.filter(participant=target, active=True).count() > 1
     finally:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bookings.models import Meeting, MeetingRequest, Slot
 from bookings.services import b2b as services
-from tests.bookings.conftest import add_participant
+from tests.bookings.conftest import add_participant, registered_person
 from tests.factories import PersonFactory, SectorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def book(session, a, b, index):
 
 
 def test_session_page_offers_to_join(client, session):
-    person = PersonFactory()
+    person = registered_person(session)
     client.force_login(person.user)
     page = text_of(client.get(f"/en/b2b/{session.event.slug}/"))
     assert "Take part in the B2B meetings" in page
@@ -56,7 +56,7 @@ def test_session_page_offers_to_join(client, session):
 
 
 def test_profile_form_saves_and_sends_for_review(client, session):
-    person = PersonFactory()
+    person = registered_person(session)
     participant = services.join_session(person, session)
     client.force_login(person.user)
     sector = SectorFactory()
@@ -83,7 +83,7 @@ def test_profile_form_saves_and_sends_for_review(client, session):
 
 
 def test_profile_form_reports_bad_input_in_french(client, session):
-    person = PersonFactory()
+    person = registered_person(session)
     services.join_session(person, session)
     client.force_login(person.user)
     response = client.post(

@@ -18,7 +18,7 @@ from bookings.models import (
     Slot,
 )
 from bookings.services import b2b as services
-from tests.bookings.conftest import add_participant
+from tests.bookings.conftest import add_participant, registered_person
 from tests.factories import PersonFactory, b2b_session
 
 pytestmark = pytest.mark.django_db
@@ -354,7 +354,7 @@ def test_reports_after_the_meeting(session, member, delegate):
 
 
 def test_joining_copies_the_account_and_review_approves(session):
-    person = PersonFactory(role="delegate", languages_spoken=["en", "fr"])
+    person = registered_person(session, role="delegate", languages_spoken=["en", "fr"])
     participant = services.join_session(person, session)
     assert (participant.side, participant.status) == ("delegate", "draft")
     assert participant.organisation_name == person.organisation.name
@@ -433,3 +433,22 @@ def test_a_superseded_notification_is_not_sent(session, member, delegate):
     moved = B2BNotification.objects.filter(kind="meeting-moved")
     assert [deliver(n.pk) for n in moved] == [True, True]
     assert len(mail.outbox) == 2
+
+
+def test_joining_needs_a_confirmed_registration_for_the_event_or_its_mission():
+    from tests.factories import ApplicationFactory, MissionFactory, RegistrationFactory
+
+    mission = MissionFactory()
+    session = b2b_session(event__mission=mission)
+    outsider = PersonFactory()
+    with pytest.raises(NotAllowed) as caught:
+        services.join_session(outsider, session)
+    assert caught.value.code == "not_registered"
+    waitlisted = PersonFactory()
+    RegistrationFactory(person=waitlisted, event=session.event, state="waitlisted")
+    with pytest.raises(NotAllowed):
+        services.join_session(waitlisted, session)
+    on_the_mission = PersonFactory()
+    ApplicationFactory(person=on_the_mission, mission=mission, state="confirmed")
+    assert services.join_session(on_the_mission, session).person == on_the_mission
+    assert B2BParticipant.objects.filter(session=session).count() == 1

@@ -14,6 +14,8 @@ from bookings.models import (
     B2BSession,
     Meeting,
     MeetingRequest,
+    Registration,
+    RegistrationState,
 )
 from events.models import Event
 from missions.models import Person
@@ -22,23 +24,18 @@ logger = logging.getLogger("bookings.b2b")
 
 
 def ensure_registered(person: Person, event: Event) -> None:
-    """Refuse a person who has no confirmed registration for the event (or its mission).
+    """Refuse a person who has no confirmed registration for the event or for its mission.
 
-    The one place where B2B asks the registrations. Until the registrations model
-    exists, the staff add participants themselves and everyone they add counts as
-    registered; with the model, a confirmed registration is required.
+    The one place where B2B asks the registrations (checked when a person joins a
+    session; staff may still add a participant by hand in the admin).
     """
-    try:
-        from bookings.models import Registration  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    scope = Q(event=event)  # pragma: no cover - wired with the registrations model
-    if event.mission_id:  # pragma: no cover
-        scope |= Q(mission_id=event.mission_id, event__isnull=True)
+    scope = Q(event=event)
+    if event.mission_id:
+        scope |= Q(mission_id=event.mission_id)
     confirmed = Registration.objects.filter(
-        scope, person=person, state="confirmed"
-    )  # pragma: no cover
-    if not confirmed.exists():  # pragma: no cover
+        scope, person=person, state=RegistrationState.CONFIRMED
+    ).exists()
+    if not confirmed:
         raise NotAllowed(
             _("You need a confirmed registration for this event to take part in its meetings."),
             code="not_registered",

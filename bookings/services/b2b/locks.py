@@ -6,16 +6,16 @@ unique constraints on active seats and tables back it up. On SQLite
 `select_for_update` does nothing and the IMMEDIATE transaction serialises writers.
 
 The negative control of the concurrency tests turns the locks off through the
-test-only setting `B2B_LOCKS_DISABLED`, read at each call.
+test-only setting read by `bookings.locking.lock_disabled()` at each call, the same
+switch as the registrations' locks.
 """
 
-from django.conf import settings
-
+from bookings.locking import lock_disabled
 from bookings.models import B2BParticipant, Slot
 
 
 def locks_enabled() -> bool:
-    return not getattr(settings, "B2B_LOCKS_DISABLED", False)
+    return not lock_disabled()
 
 
 def lock_participants(*participant_ids: int) -> None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import Conflict, Invalid, NotAllowed
+from bookings.locking import race_window
 from bookings.models import (
     B2BNotification,
     B2BParticipant,
@@ -165,6 +166,7 @@ def book_locked(
             code="already_meeting",
         )
     table = _recount_and_pick_table(session, a, b, placement)
+    race_window()
     meeting = Meeting.objects.create(
         session=session,
         slot=placement.slot,

@@ -11,9 +11,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('bookings', '0001_initial'),
         ('events', '0001_initial'),
         ('missions', '0002_base_sectors'),
     ]
