@@ -218,6 +218,33 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# Cache: Redis when REDIS_URL is set (shared by every process: throttling counters,
+# rendered API lists); otherwise memory local to each process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_REDIS_URL", REDIS_URL),
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "primi"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The public API (docs/api.md). Rates are "<count>/<period>", period s, min, h or day.
+API_THROTTLE_WRITES = env("API_THROTTLE_WRITES", "60/min")
+API_THROTTLE_AUTH_FAILURES = env("API_THROTTLE_AUTH_FAILURES", "20/min")
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365)
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 300)
+# Webhooks to partners' systems: HTTPS only; retries with exponential backoff.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 60)
+# Hosts allowed over plain http (the tests' local receiver); empty everywhere else.
+WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
