@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -64,7 +65,7 @@ def create_token(
     """Create a token for `user`; returns it with the plain token, to show once."""
     with transaction.atomic():
         # Lock the owner's row so two creations cannot both pass the count.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if active_tokens(user).count() >= MAX_ACTIVE_TOKENS:
             raise TooManyTokens(params={"count": MAX_ACTIVE_TOKENS})
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

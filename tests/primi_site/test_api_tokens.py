@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from primi_site.models import ApiToken
@@ -134,3 +136,14 @@ def test_me_says_who_is_calling_and_how():
     assert body["authenticated_with"] == "token"
     assert body["token_scope"] == "read"
     assert body["is_staff"] is False
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_tokens_keep_a_constant_number_of_queries(count):
+    api = ApiClient(PersonFactory().user)
+    for index in range(count - 1):
+        api.post("/tokens", {"name": f"t{index}", "scope": "read"})
+    api.get("/me")  # records the token's last use, once a minute
+    with CaptureQueriesContext(connection) as queries:
+        assert len(api.get("/tokens").json()["items"]) == count
+    assert len(queries) == 2  # the token (its last use is fresh), the list
