@@ -91,3 +91,17 @@ def moment(context, instant, zone_name: str) -> dict:
     request = context.get("request")
     viewer_zone = getattr(request, "viewer_time_zone", None) or "Europe/Paris"
     return {"moment": describe_moment(instant, zone_name, viewer_zone, get_language())}
+
+
+@register.filter
+def described(field) -> str:
+    """Render a form field whose error message and help text are tied to it for screen readers."""
+    ids = []
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    if field.help_text:
+        ids.append(f"{field.auto_id}_helptext")
+    attrs = {"aria-describedby": " ".join(ids)} if ids else {}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
