@@ -60,6 +60,13 @@ def check_write(request: HttpRequest, ident: str) -> None:
 
 
 def client_address(request: HttpRequest) -> str:
+    """The client's address; behind PROXY_COUNT proxies, read from X-Forwarded-For."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        addresses = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -81,3 +81,11 @@ def test_rates_are_parsed_and_bad_ones_refused():
 
     with pytest.raises(ImproperlyConfigured):
         api_throttle.parse_rate("sixty a minute")
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(rf, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.2", REMOTE_ADDR="10.0.0.1")
+    assert api_throttle.client_address(request) == "198.51.100.2"
+    settings.AXES_IPWARE_PROXY_COUNT = None
+    assert api_throttle.client_address(request) == "10.0.0.1"
