@@ -11,14 +11,22 @@ import json
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from events.api import router as events_router
 from missions.api import router as missions_router
 from primi_site.api_account import router as account_router
-from primi_site.api_errors import BodyTooLarge, document_errors, install_error_handlers
+from primi_site.api_errors import (
+    BodyTooLarge,
+    document_errors,
+    error_response,
+    install_error_handlers,
+)
+from primi_site.api_language import api_language
 from primi_site.api_webhooks import router as webhooks_router
 
 DESCRIPTION = """\
@@ -65,3 +73,9 @@ api.add_router("/", account_router)
 api.add_router("/", events_router)
 api.add_router("/", missions_router)
 api.add_router("/", webhooks_router)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/: the API's 404, in its shape."""
+    with translation.override(api_language(request)):
+        return error_response(api, request, 404, "not_found", _("No such address in the API."))

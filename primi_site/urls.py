@@ -1,12 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 
 from events import views as event_views
 from missions import views as mission_views
 from primi_site import views
-from primi_site.api import api
+from primi_site.api import api, api_not_found
 
 account_patterns = [
     path("", views.account, name="account"),
@@ -44,6 +44,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
 ]
 
 urlpatterns += i18n_patterns(

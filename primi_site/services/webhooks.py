@@ -172,6 +172,11 @@ def attempt(delivery_id: int) -> WebhookDelivery | None:
         )
         if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
             return delivery
+        if not delivery.endpoint.is_active:
+            delivery.status = WebhookDelivery.Status.FAILED
+            delivery.last_error = "The endpoint was deactivated."
+            delivery.save(update_fields=["status", "last_error"])
+            return delivery
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         delivery.next_attempt_at = None

@@ -123,3 +123,19 @@ def test_domain_errors_map_to_their_status_and_code(rf):
     assert b"event_full" in response.content and b"The event is full." in response.content
     with pytest.raises(ValueError):
         register_domain_error(LegacyFull, status=500, code="nope")
+
+
+def test_an_unknown_address_under_the_api_is_a_404_in_the_api_shape(client):
+    assert_error(client.get(f"{API}/no-such-thing"), 404, "not_found")
+    body = assert_error(
+        client.get("/api/v2/events", headers={"Accept-Language": "en"}), 404, "not_found"
+    )
+    assert body["message"] == "No such address in the API."
+
+
+def test_me_answers_each_person_about_themselves(two_people):
+    owner = two_people.owner.get("/me").json()
+    other = two_people.other.get("/me").json()
+    assert owner["username"] == two_people.owner.user.username
+    assert other["username"] == two_people.other.user.username
+    assert owner["username"] != other["username"]

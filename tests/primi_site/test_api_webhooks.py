@@ -246,3 +246,14 @@ def test_the_delivery_log_keeps_a_constant_number_of_queries(count):
         assert len(staff.get("/webhooks/deliveries").json()["items"]) == count
     # The token, its last use, the person (staff role), the count, the page.
     assert len(queries) == 5
+
+
+def test_a_deactivated_endpoint_gets_nothing(receiver, django_capture_on_commit_callbacks):
+    endpoint = endpoint_for(receiver)
+    delivery = webhooks.emit("registration.created", {"registration": 1})[0]
+    endpoint.is_active = False
+    endpoint.save()
+    webhooks.attempt(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "deactivated" in delivery.last_error
+    assert receiver.received == []
