@@ -1,7 +1,8 @@
 """Suite-wide rules.
 
 - In the PostgreSQL pass (PRIMI_DB_PASS=postgres) only the tests that touch the
-  database run.
+  database run; tests marked `postgres` run there (or whenever DATABASE_URL is
+  PostgreSQL), and are left out of the SQLite pass rather than skipped.
 - With CI=true, a test that needs PostgreSQL, Redis, real concurrency or a browser
   may not be skipped: its skip is turned into a failure.
 - PRIMI_RESULTS_FILE receives the pass's counts, for the summary of `dev.py test`.
@@ -23,8 +24,16 @@ def touches_database(item: pytest.Item) -> bool:
     )
 
 
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if os.environ.get("PRIMI_DB_PASS") != "postgres":
+        if not on_postgresql():
+            left_out = [item for item in items if item.get_closest_marker("postgres")]
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if item not in left_out]
         return
     kept = [item for item in items if touches_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
