@@ -163,6 +163,8 @@ def main() -> None:
             f"127.0.0.1:{options.port}",
             "--log-level",
             "warning",
+            "--access-logfile",
+            "/dev/null",
         ],
         cwd=ROOT,
         env=env,

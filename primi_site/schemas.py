@@ -3,8 +3,8 @@
 Input schemas subclass `InSchema`: unknown fields are refused (422), not ignored.
 """
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -17,9 +17,15 @@ TOKEN_MAX_DAYS = 730
 
 
 class InSchema(Schema):
-    """Base of every input body: unknown fields are an error."""
+    """Base of every input body: unknown fields are an error, and types are strict
+    (JSON `0` is not `false`, `"1"` is not `1`). Declare a date or time field as
+    `LaxDatetime` / `LaxDate` so that its ISO 8601 string is parsed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+LaxDatetime = Annotated[datetime, Field(strict=False)]
+LaxDate = Annotated[date, Field(strict=False)]
 
 
 class OrganisationRefOut(Schema):
@@ -71,6 +77,7 @@ class MeOut(Schema):
 class TokenIn(InSchema):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [{"name": "Partner CRM sync", "scope": "read", "expires_in_days": 90}]
         },
@@ -126,6 +133,7 @@ WebhookEventName = Literal[tuple(WebhookEvent.values)]  # type: ignore[valid-typ
 class WebhookEndpointIn(InSchema):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -187,6 +195,8 @@ class WebhookDeliveryPageOut(PageOut):
     items: list[WebhookDeliveryOut]
 
 
-class DeliveryQuery(InSchema):
+class DeliveryQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     endpoint: int | None = Field(None, ge=1, description="Only this endpoint's deliveries.")
     status: Literal["pending", "succeeded", "failed"] | None = None

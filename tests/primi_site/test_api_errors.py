@@ -139,3 +139,21 @@ def test_me_answers_each_person_about_themselves(two_people):
     assert owner["username"] == two_people.owner.user.username
     assert other["username"] == two_people.other.user.username
     assert owner["username"] != other["username"]
+
+
+def test_json_types_are_strict_in_bodies(api):
+    body = assert_error(
+        api.post("/tokens", {"name": "x", "scope": "read", "expires_in_days": "30"}),
+        422,
+        "invalid",
+    )
+    assert [error["field"] for error in body["errors"]] == ["expires_in_days"]
+    staff = ApiClient(PersonFactory(role="staff").user)
+    endpoint = {
+        "url": "https://crm.partner.example/hooks",
+        "event_types": ["meeting.created"],
+        "is_active": 0,
+    }
+    body = assert_error(staff.post("/webhooks/endpoints", endpoint), 422, "invalid")
+    assert body["errors"][0]["field"] == "is_active"
+    assert body["errors"][0]["message"] == "Saisissez true ou false."
