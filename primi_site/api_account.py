@@ -10,7 +10,7 @@ from primi_site.api_errors import WITH_BODY, responses
 from primi_site.middleware import person_of
 from primi_site.models import ApiToken
 from primi_site.permissions import get_token_for_user_or_404, is_staff
-from primi_site.schemas import MeOut, TokenCreatedOut, TokenIn, TokenListOut, TokenOut
+from primi_site.schemas import MeOut, ObjectId, TokenCreatedOut, TokenIn, TokenListOut, TokenOut
 from primi_site.services import tokens
 
 router = Router(tags=["account"], auth=AUTHENTICATED)
@@ -96,7 +96,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status:
     response=responses({200: TokenOut}, *AUTH_ERRORS, 404, 422),
     summary="One of my tokens",
 )
-def get_token(request: HttpRequest, token_id: int) -> dict:
+def get_token(request: HttpRequest, token_id: ObjectId) -> dict:
     return token_out(get_token_for_user_or_404(request.user, token_id))
 
 
@@ -106,6 +106,6 @@ def get_token(request: HttpRequest, token_id: int) -> dict:
     summary="Revoke one of my tokens",
     description="At once and for good: the next request with it answers 401 token_revoked.",
 )
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
+def revoke_token(request: HttpRequest, token_id: ObjectId) -> Status:
     tokens.revoke_token(get_token_for_user_or_404(request.user, token_id))
     return Status(204, None)

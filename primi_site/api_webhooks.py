@@ -11,6 +11,7 @@ from primi_site.api_pagination import PageParams, paginate, reject_unknown_param
 from primi_site.models import WebhookDelivery, WebhookEndpoint
 from primi_site.schemas import (
     DeliveryQuery,
+    ObjectId,
     WebhookDeliveryOut,
     WebhookDeliveryPageOut,
     WebhookEndpointCreatedOut,
@@ -82,7 +83,7 @@ def create_endpoint(request: HttpRequest, payload: WebhookEndpointIn) -> Status:
     response=responses({204: None}, *AUTH_ERRORS, 404, 422),
     summary="Remove an endpoint and its log",
 )
-def delete_endpoint(request: HttpRequest, endpoint_id: int) -> Status:
+def delete_endpoint(request: HttpRequest, endpoint_id: ObjectId) -> Status:
     endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
     if endpoint is None:
         raise Http404("No such endpoint.")
@@ -114,7 +115,7 @@ def list_deliveries(
     summary="Send a delivery again",
     description="A new delivery of the same event (same `event_id`), sent at once.",
 )
-def replay_delivery(request: HttpRequest, delivery_id: int) -> Status:
+def replay_delivery(request: HttpRequest, delivery_id: ObjectId) -> Status:
     delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
     if delivery is None:
         raise Http404("No such delivery.")

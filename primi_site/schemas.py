@@ -24,6 +24,10 @@ class InSchema(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+MAX_ID = 2**63 - 1
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The type of every id in a path or a query: a database's 64-bit key, never larger."""
+
 LaxDatetime = Annotated[datetime, Field(strict=False)]
 LaxDate = Annotated[date, Field(strict=False)]
 
@@ -198,5 +202,7 @@ class WebhookDeliveryPageOut(PageOut):
 class DeliveryQuery(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    endpoint: int | None = Field(None, ge=1, description="Only this endpoint's deliveries.")
+    endpoint: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Only this endpoint's deliveries."
+    )
     status: Literal["pending", "succeeded", "failed"] | None = None

@@ -157,3 +157,17 @@ def test_json_types_are_strict_in_bodies(api):
     body = assert_error(staff.post("/webhooks/endpoints", endpoint), 422, "invalid")
     assert body["errors"][0]["field"] == "is_active"
     assert body["errors"][0]["message"] == "Saisissez true ou false."
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("get", "/tokens/99999999999999999999"),
+        ("delete", "/tokens/0"),
+        ("get", "/webhooks/deliveries?endpoint=99999999999999999999"),
+        ("post", "/webhooks/deliveries/99999999999999999999/replay"),
+    ],
+)
+def test_ids_beyond_a_database_key_are_a_422_not_a_500(method, path):
+    staff = ApiClient(PersonFactory(role="staff").user)
+    assert_error(staff.request(method, path), 422, "invalid")
