@@ -11,6 +11,7 @@ from ninja import Query, Router
 from events import queries
 from events.models import Event
 from events.schemas import EventOut, EventPageOut, EventQuery
+from missions.schemas import Slug
 from primi_site.api_cache import PUBLIC, cached_list
 from primi_site.api_errors import responses
 from primi_site.api_language import LangQuery, api_language
@@ -111,7 +112,7 @@ def list_events(
     summary="One event",
     description="A published or cancelled event, by its slug (the same in both languages).",
 )
-def get_event(request: HttpRequest, slug: str, options: Query[LangQuery]) -> dict:
+def get_event(request: HttpRequest, slug: Slug, options: Query[LangQuery]) -> dict:
     reject_unknown_params(request, LangQuery)
     event = queries.public_event(slug)
     if event is None:

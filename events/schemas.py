@@ -10,6 +10,7 @@ from events.models import Event
 from missions.schemas import CountryCode, MissionRefOut, Slug
 from primi_site.api_language import LANG_DESCRIPTION
 from primi_site.api_pagination import PageOut
+from primi_site.schemas import Text
 
 Kind = Literal[tuple(Event.Kind.values)]  # type: ignore[valid-type]
 
@@ -34,7 +35,7 @@ class EventQuery(Schema):
         description="YYYY-MM: events on that month's days, in the viewer's zone.",
         examples=["2027-03"],
     )
-    q: str | None = Field(None, min_length=1, max_length=100, description="Words to find.")
+    q: Text | None = Field(None, min_length=1, max_length=100, description="Words to find.")
     lang: Literal["fr", "en"] | None = Field(None, description=LANG_DESCRIPTION)
 
 

@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from missions import queries
 from missions.models import Mission
-from missions.schemas import MissionOut, MissionPageOut, MissionQuery
+from missions.schemas import MissionOut, MissionPageOut, MissionQuery, Slug
 from primi_site.api_cache import PUBLIC, cached_list
 from primi_site.api_errors import responses
 from primi_site.api_language import LangQuery, api_language
@@ -115,7 +115,7 @@ def list_missions(
     response=responses({200: MissionOut}, 404, 422),
     summary="One mission, with its partners and programme",
 )
-def get_mission(request: HttpRequest, slug: str, options: Query[LangQuery]) -> dict:
+def get_mission(request: HttpRequest, slug: Slug, options: Query[LangQuery]) -> dict:
     reject_unknown_params(request, LangQuery)
     mission = queries.public_mission(slug)
     if mission is None:

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 from missions.models import Mission
 from primi_site.api_language import LANG_DESCRIPTION
 from primi_site.api_pagination import PageOut
+from primi_site.schemas import Text
 
 Direction = Literal[tuple(Mission.Direction.values)]  # type: ignore[valid-type]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -33,7 +34,7 @@ class MissionQuery(Schema):
         max_length=20,
         description="Destination country, ISO 3166-1 alpha-2; repeatable.",
     )
-    q: str | None = Field(None, min_length=1, max_length=100, description="Words to find.")
+    q: Text | None = Field(None, min_length=1, max_length=100, description="Words to find.")
     lang: Literal["fr", "en"] | None = Field(None, description=LANG_DESCRIPTION)
 
 

@@ -22,6 +22,7 @@ from missions.api import router as missions_router
 from primi_site.api_account import router as account_router
 from primi_site.api_errors import (
     BodyTooLarge,
+    NulCharacter,
     document_errors,
     error_response,
     install_error_handlers,
@@ -41,12 +42,26 @@ Conventions, webhooks and signature verification: docs/api.md.
 
 
 class BoundedJSONParser(Parser):
-    """JSON bodies up to API_MAX_BODY_BYTES."""
+    """JSON bodies up to API_MAX_BODY_BYTES, without NUL characters (databases refuse
+    them; schemas declare free text as `Text`, this is the safety net)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         if len(request.body) > settings.API_MAX_BODY_BYTES:
             raise BodyTooLarge
-        return json.loads(request.body)
+        data = json.loads(request.body)
+        if b"\\u0000" in request.body and _holds_nul(data):
+            raise NulCharacter
+        return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class PrimiAPI(NinjaAPI):

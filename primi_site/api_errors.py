@@ -217,6 +217,10 @@ class BodyTooLarge(Exception):
     """The body is larger than API_MAX_BODY_BYTES."""
 
 
+class NulCharacter(Exception):
+    """A text of the body holds the NUL character."""
+
+
 class UnknownParameter(Exception):
     """A query parameter the endpoint does not know: a typo must not be ignored."""
 
@@ -429,6 +433,8 @@ def _handle(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse
     if isinstance(exc, HttpError):
         if isinstance(exc.__cause__, BodyTooLarge):
             return respond(413, "too_large", _("The body is too large."))
+        if isinstance(exc.__cause__, NulCharacter):
+            return respond(422, "invalid", _("Texts may not contain the NUL character."))
         if exc.status_code == 400:
             return respond(400, "malformed", _("The body is not valid JSON."))
         return respond(exc.status_code, "http_error", str(exc))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StringConstraints
 
 from primi_site.api_pagination import PageOut
 from primi_site.models import WebhookEvent
@@ -23,6 +23,9 @@ class InSchema(Schema):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
+
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+"""Free text of an input: anything but the NUL character, which databases refuse."""
 
 MAX_ID = 2**63 - 1
 ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -87,7 +90,7 @@ class TokenIn(InSchema):
         },
     )
 
-    name: str = Field(min_length=1, max_length=100, description="What it is for.")
+    name: Text = Field(min_length=1, max_length=100, description="What it is for.")
     scope: Literal["read", "write"] = Field(
         description="read: GET only; write: every method the account may use."
     )
@@ -156,7 +159,7 @@ class WebhookEndpointIn(InSchema):
         pattern=r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?$",
         description="An HTTPS address.",
     )
-    description: str = Field("", max_length=200)
+    description: Text = Field("", max_length=200)
     event_types: list[WebhookEventName] = Field(  # type: ignore[valid-type]
         min_length=1, max_length=len(WebhookEvent.values)
     )

@@ -171,3 +171,18 @@ def test_json_types_are_strict_in_bodies(api):
 def test_ids_beyond_a_database_key_are_a_422_not_a_500(method, path):
     staff = ApiClient(PersonFactory(role="staff").user)
     assert_error(staff.request(method, path), 422, "invalid")
+
+
+@pytest.mark.parametrize(
+    "method,path,body",
+    [
+        ("get", "/events?q=a%00b", None),
+        ("get", "/events/a%00b", None),
+        ("get", "/missions?q=%00", None),
+        ("post", "/tokens", {"name": "a\x00b", "scope": "read"}),
+        ("post", "/tokens", {"name": "ab", "scope": "read", "extra\x00": 1}),
+    ],
+)
+def test_the_nul_character_is_a_422_not_a_database_error(api, method, path, body):
+    assert_error(api.request(method, path, body), 422, "invalid")
+    assert ApiToken.objects.count() == 1
