@@ -6,7 +6,9 @@ are reproducible: a fixed seed, derandomised, a bounded number of examples.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, seed, settings
 
 from primi_site.services import tokens
@@ -21,7 +23,15 @@ def api_schema(db, settings):
     settings.API_THROTTLE_AUTH_FAILURES = "100000/min"
     mission = MissionFactory(slug="toronto-2027")
     EventFactory(slug="showcase", mission=mission)
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # As Django's test client does: the WSGI handler must not close the test's
+    # connection (and its transaction) at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
