@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark of the API's hottest list against the health check, side by side.
 
-    .venv/bin/python bench/api.py [--port 8150] [--seconds 5] [--rounds 3] [--threads 8]
+    .venv/bin/python bench/api.py [--port 8150] [--seconds 2] [--rounds 8] [--threads 8]
 
 Starts gunicorn with 2 workers on 127.0.0.1 (PostgreSQL when BENCH_DATABASE_URL or
 postgres://postgres@127.0.0.1:5432/api answers, else a SQLite file under var/), seeds
@@ -140,8 +140,8 @@ def measure(port: int, path: str, seconds: float, threads: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8150)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--threads", type=int, default=8)
     options = parser.parse_args()
 
