@@ -65,6 +65,7 @@ def start(options: argparse.Namespace) -> None:
     manage("compile_catalogs", env=env)
     manage("migrate", "--no-input", env=env)
     manage("seed_demo", env=env)
+    manage("setup_schedules", env=env)
     say("starting the job worker (django-q2 qcluster)")
     worker = subprocess.Popen([str(PYTHON), str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env)
     address = f"{options.host}:{options.port}"
@@ -125,7 +126,11 @@ def test(options: argparse.Namespace) -> None:
     manage("compile_catalogs", env=env)
     manage("check_catalogs", env=env)
 
-    passes = {"SQLite": pytest_pass("SQLite", {"DATABASE_URL": ""}, options.pytest_args)}
+    passes = {
+        "SQLite": pytest_pass(
+            "SQLite", {"DATABASE_URL": "", "PRIMI_DB_PASS": "sqlite"}, options.pytest_args
+        )
+    }
     reason = postgres_answers()
     if reason is None:
         passes["PostgreSQL"] = pytest_pass(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bookings.services.registrations import enqueue_promotion
 from events.admin_forms import EventAdminForm
 from events.models import Event
 
@@ -30,7 +31,18 @@ EVENT_FIELDSETS = (
     (_("Where"), {"fields": ("venue_name", "venue_address", "city", "country", "online_url")}),
     (
         _("Registration"),
-        {"fields": ("capacity", "members_only", "registration_opens_at", "registration_closes_at")},
+        {
+            "fields": (
+                "capacity",
+                "members_only",
+                "registration_opens_at",
+                "registration_closes_at",
+                "cancellation_deadline",
+                "waitlist_enabled",
+                "waitlist_mode",
+                "offer_hours",
+            )
+        },
     ),
 )
 
@@ -56,6 +68,11 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("mission",)
     save_on_top = True
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            enqueue_promotion(obj)  # more seats: the waitlist moves up
 
 
 class EventInline(admin.StackedInline):

@@ -7,6 +7,8 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bookings.exceptions import RegistrationError
+from bookings.services.capacity import check_capacity
 from events.models import Event
 from events.timing import all_day_bounds, timed_bounds
 from primi_site.timezones import zone
@@ -47,7 +49,8 @@ class EventAdminForm(forms.ModelForm):
             "description_fr", "description_en", "time_zone", "all_day",
             "start_date", "end_date", "venue_name", "venue_address", "city", "country",
             "online_url", "capacity", "members_only", "registration_opens_at",
-            "registration_closes_at",
+            "registration_closes_at", "cancellation_deadline", "waitlist_enabled",
+            "waitlist_mode", "offer_hours",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +60,14 @@ class EventAdminForm(forms.ModelForm):
             tz = zone(event.time_zone)
             self.initial["local_start"] = event.starts_at.astimezone(tz).replace(tzinfo=None)
             self.initial["local_end"] = event.ends_at.astimezone(tz).replace(tzinfo=None)
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        try:
+            check_capacity(self.instance, capacity)
+        except RegistrationError as error:
+            raise ValidationError(str(error), code=error.code) from error
+        return capacity
 
     def clean(self):
         cleaned = super().clean()

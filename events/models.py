@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import Mission
+from missions.models import DEFAULT_OFFER_HOURS, Mission, WaitlistMode
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
 from primi_site.timezones import validate_time_zone
@@ -91,6 +91,29 @@ class Event(BilingualMixin, models.Model):
     members_only = models.BooleanField(_("members only"), default=False)
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    cancellation_deadline = models.DateTimeField(
+        _("cancellation deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Participants may cancel until then; staff may cancel at any time."),
+    )
+    waitlist_enabled = models.BooleanField(
+        _("waitlist"),
+        default=True,
+        help_text=_("When the event is full, later registrations join a waitlist."),
+    )
+    waitlist_mode = models.CharField(
+        _("when a seat frees up"),
+        max_length=10,
+        choices=WaitlistMode.choices,
+        default=WaitlistMode.CONFIRM,
+    )
+    offer_hours = models.PositiveIntegerField(
+        _("offer valid for (hours)"),
+        default=DEFAULT_OFFER_HOURS,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long the next person has to accept an offered seat."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -133,6 +156,11 @@ class Event(BilingualMixin, models.Model):
                 | Q(registration_closes_at__lte=F("starts_at")),
                 name="event_registration_closes_before_start",
                 violation_error_message=_("Registration must close before the event starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_hours__gte=1),
+                name="event_offer_hours_positive",
+                violation_error_message=_("An offer lasts at least one hour."),
             ),
             models.CheckConstraint(
                 condition=Q(registration_opens_at__isnull=True)

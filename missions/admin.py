@@ -1,8 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from bookings.admin import MissionQuotaInline
+from bookings.exceptions import RegistrationError
+from bookings.services.capacity import check_capacity
+from bookings.services.registrations import enqueue_promotion
 from events.admin import EventInline
 from missions.models import Mission, Organisation, Person, Sector
 
@@ -53,15 +58,30 @@ class PersonUserAdmin(UserAdmin):
     inlines = (PersonInline,)
 
 
+class MissionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        try:
+            check_capacity(self.instance, capacity)
+        except RegistrationError as error:
+            raise forms.ValidationError(str(error), code=error.code) from error
+        return capacity
+
+
 @admin.register(Mission)
 class MissionAdmin(admin.ModelAdmin):
+    form = MissionAdminForm
     list_display = ("__str__", "direction", "status", "destination_city", "start_date", "capacity")
     list_filter = ("status", "direction", "destination_country")
     search_fields = ("slug", "title_fr", "title_en", "destination_city")
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("partners",)
-    inlines = (EventInline,)
+    inlines = (MissionQuotaInline, EventInline)
     save_on_top = True
     fieldsets = (
         (None, {"fields": ("direction", "status", "slug")}),
@@ -97,7 +117,11 @@ class MissionAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     "capacity",
+                    "seats_per_organisation",
                     "application_deadline",
+                    "cancellation_deadline",
+                    "waitlist_mode",
+                    "offer_hours",
                     "fee_amount",
                     "fee_currency",
                     "partners",
@@ -105,3 +129,8 @@ class MissionAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "capacity" in form.changed_data:
+            enqueue_promotion(obj)  # more seats: the waitlist moves up

@@ -35,6 +35,16 @@ class Department(models.TextChoices):
     HAUTES_ALPES = "05", "05 — Hautes-Alpes"
 
 
+class WaitlistMode(models.TextChoices):
+    """What happens to the first person waiting when a seat frees up."""
+
+    CONFIRM = "confirm", _("Confirm the next person at once")
+    OFFER = "offer", _("Offer the seat to the next person, with an expiry")
+
+
+DEFAULT_OFFER_HOURS = 48
+
+
 class Sector(BilingualMixin, models.Model):
     """A creative-industry sector (animation, video games…)."""
 
@@ -216,6 +226,31 @@ class Mission(BilingualMixin, models.Model):
         help_text=_("Number of member companies taken; empty for no limit."),
     )
     application_deadline = models.DateTimeField(_("application deadline"), null=True, blank=True)
+    cancellation_deadline = models.DateTimeField(
+        _("cancellation deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Participants may cancel until then; staff may cancel at any time."),
+    )
+    seats_per_organisation = models.PositiveIntegerField(
+        _("seats per organisation"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Most people one organisation may send; empty for no limit."),
+    )
+    waitlist_mode = models.CharField(
+        _("when a seat frees up"),
+        max_length=10,
+        choices=WaitlistMode.choices,
+        default=WaitlistMode.CONFIRM,
+    )
+    offer_hours = models.PositiveIntegerField(
+        _("offer valid for (hours)"),
+        default=DEFAULT_OFFER_HOURS,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long the next person has to accept an offered seat."),
+    )
     fee_amount = models.DecimalField(
         _("fee"),
         max_digits=10,
@@ -244,6 +279,11 @@ class Mission(BilingualMixin, models.Model):
                 condition=Q(fee_amount__isnull=True) | Q(fee_amount__gte=0),
                 name="mission_fee_not_negative",
                 violation_error_message=_("The fee cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_hours__gte=1),
+                name="mission_offer_hours_positive",
+                violation_error_message=_("An offer lasts at least one hour."),
             ),
             models.CheckConstraint(
                 condition=~Q(title_fr="") | ~Q(title_en=""),

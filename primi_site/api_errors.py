@@ -14,7 +14,7 @@ Domain refusals of other apps map to HTTP once, here: subclass `DomainError` (se
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import (
@@ -229,13 +229,26 @@ class UnknownParameter(Exception):
         super().__init__(", ".join(names))
 
 
-_REGISTRY: dict[type[BaseException], tuple[int, str]] = {}
+StatusRule = int | Callable[[BaseException], int]
+_REGISTRY: dict[type[BaseException], tuple[StatusRule, str | None]] = {}
+DOMAIN_STATUSES = (403, 404, 409, 422)
 
 
-def register_domain_error(exc_class: type[BaseException], *, status: int, code: str) -> None:
+def register_domain_error(
+    exc_class: type[BaseException], *, status: StatusRule, code: str | None = None
+) -> None:
     """Answer `exc_class` (raised by a service) with `status` and `code`; str(exc) is the
-    message. For exceptions that cannot subclass `DomainError`."""
-    if status not in (403, 404, 409, 422):
+    message. For exception hierarchies that cannot subclass `DomainError`.
+
+    `status` is 403, 404, 409 or 422, or a function of the exception that returns one;
+    without `code`, the exception's own `code` attribute is used:
+
+        register_domain_error(
+            RegistrationError,
+            status=lambda exc: 409 if exc.code in CONFLICT_CODES else 422,
+        )
+    """
+    if not callable(status) and status not in DOMAIN_STATUSES:
         raise ValueError(f"domain errors map to 403, 404, 409 or 422, not {status}")
     _REGISTRY[exc_class] = (status, code)
 
@@ -243,7 +256,11 @@ def register_domain_error(exc_class: type[BaseException], *, status: int, code: 
 def _registered(exc: BaseException) -> tuple[int, str] | None:
     for cls in type(exc).__mro__:
         if cls in _REGISTRY:
-            return _REGISTRY[cls]
+            rule, code = _REGISTRY[cls]
+            status = rule(exc) if callable(rule) else rule
+            if status not in DOMAIN_STATUSES:
+                raise ValueError(f"{cls.__name__} mapped to {status}")
+            return status, code or str(getattr(exc, "code", "conflict"))
     return None
 
 

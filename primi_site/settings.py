@@ -257,6 +257,9 @@ WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 60)
 # Hosts allowed over plain http (the tests' local receiver); empty everywhere else.
 WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
 
+# Registrations: how long an invitation link stays valid.
+PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

@@ -10,3 +10,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Test-only hooks of bookings.locking, for the concurrency tests' negative control
+# (a live server started with these variables). Never set by the real settings.
+PRIMI_TEST_LOCK_DISABLED = env_bool("PRIMI_TEST_LOCK_DISABLED", default=False)  # noqa: F405
+PRIMI_TEST_RACE_DELAY = float(env("PRIMI_TEST_RACE_DELAY", "0") or 0)  # noqa: F405

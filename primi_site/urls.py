@@ -56,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("missions/", mission_views.mission_list, name="mission_list"),
     path("missions/<slug:slug>/", mission_views.mission_detail, name="mission_detail"),
     path("account/", include(account_patterns)),
+    path("", include("bookings.urls")),
     prefix_default_language=True,
 )
 

@@ -1,8 +1,8 @@
 """Suite-wide rules.
 
 - In the PostgreSQL pass (PRIMI_DB_PASS=postgres) only the tests that touch the
-  database run; tests marked `postgres` run there (or whenever DATABASE_URL is
-  PostgreSQL), and are left out of the SQLite pass rather than skipped.
+  database run; in the SQLite pass of `dev.py test` (PRIMI_DB_PASS=sqlite) the tests
+  marked `postgres` are left to the PostgreSQL pass.
 - With CI=true, a test that needs PostgreSQL, Redis, real concurrency or a browser
   may not be skipped: its skip is turned into a failure.
 - PRIMI_RESULTS_FILE receives the pass's counts, for the summary of `dev.py test`.
@@ -24,18 +24,14 @@ def touches_database(item: pytest.Item) -> bool:
     )
 
 
-def on_postgresql() -> bool:
-    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("PRIMI_DB_PASS") != "postgres":
-        if not on_postgresql():
-            left_out = [item for item in items if item.get_closest_marker("postgres")]
-            config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if item not in left_out]
+    db_pass = os.environ.get("PRIMI_DB_PASS")
+    if db_pass == "sqlite":
+        kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    elif db_pass == "postgres":
+        kept = [item for item in items if touches_database(item)]
+    else:
         return
-    kept = [item for item in items if touches_database(item)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
 
@@ -91,3 +87,32 @@ def two_people(db):
     from tests.factories import PersonFactory
 
     return TwoPeople(owner=ApiClient(PersonFactory().user), other=ApiClient(PersonFactory().user))
+
+
+@pytest.fixture
+def live_server_factory(request):
+    """Start gunicorn (threads) on the test PostgreSQL database; see tests/live.py.
+
+    Skips with a message where the database is not PostgreSQL. The test must be
+    `django_db(transaction=True)`, so that its writes are committed for the server.
+    """
+    from django.db import connection
+
+    from tests.live import database_url, start_gunicorn
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "needs PostgreSQL and real concurrency: run with "
+            "DATABASE_URL=postgres://… (dev.py test does so in its PostgreSQL pass)"
+        )
+    request.getfixturevalue("transactional_db")
+    servers = []
+
+    def start(**options):
+        server = start_gunicorn(database_url(connection.settings_dict), **options)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import factory
 from django.contrib.auth import get_user_model
 
+from bookings.models import Registration, RegistrationState
 from events.models import Event
 from missions.models import Mission, Organisation, Person
 
@@ -91,3 +92,38 @@ class EventFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda e: e.starts_at + timedelta(hours=2))
     city = "Marseille"
     country = "FR"
+
+
+class StaffUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    is_staff = True
+
+
+class DelegateFactory(PersonFactory):
+    organisation = factory.SubFactory(PartnerFactory)
+    role = Person.Role.DELEGATE
+    language = "en"
+    time_zone = "America/Toronto"
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A row as the services would leave it; tests of the rules call the services."""
+
+    class Meta:
+        model = Registration
+
+    person = factory.SubFactory(PersonFactory)
+    event = factory.SubFactory(EventFactory)
+    state = RegistrationState.CONFIRMED
+    waitlisted_at = factory.LazyAttribute(
+        lambda r: datetime.now(UTC) if r.state == RegistrationState.WAITLISTED else None
+    )
+
+
+class ApplicationFactory(RegistrationFactory):
+    event = None
+    mission = factory.SubFactory(MissionFactory)
+    state = RegistrationState.APPLIED
+    company_pitch = "Demo studio: 2D animation for children's series."
+    trip_goals = "Meet co-producers and distributors."
+    target_markets = "Canada, USA"

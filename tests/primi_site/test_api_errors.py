@@ -1,5 +1,7 @@
 """Each kind of bad input gets the documented error, never a 500."""
 
+import json
+
 import pytest
 
 from primi_site.api_errors import DomainError, register_domain_error
@@ -123,6 +125,40 @@ def test_domain_errors_map_to_their_status_and_code(rf):
     assert b"event_full" in response.content and b"The event is full." in response.content
     with pytest.raises(ValueError):
         register_domain_error(LegacyFull, status=500, code="nope")
+
+
+class ServiceRefusal(Exception):
+    code = "refused"
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+
+
+class SeatTaken(ServiceRefusal):
+    code = "seat_taken"
+
+
+class MissingAnswer(ServiceRefusal):
+    code = "missing_answer"
+
+
+def test_a_hierarchy_maps_each_code_by_a_rule(rf):
+    from primi_site.api import api as root
+    from primi_site.api_errors import _handle
+
+    register_domain_error(
+        ServiceRefusal, status=lambda exc: 409 if exc.code == "seat_taken" else 422
+    )
+    request = rf.get("/api/v1/x")
+    request.user = PersonFactory().user
+    taken = json.loads(_handle(root, request, SeatTaken("All seats are taken.")).content)
+    assert (taken["status"], taken["code"], taken["message"]) == (
+        409,
+        "seat_taken",
+        "All seats are taken.",
+    )
+    missing = json.loads(_handle(root, request, MissingAnswer("Answer it.")).content)
+    assert (missing["status"], missing["code"]) == (422, "missing_answer")
 
 
 def test_an_unknown_address_under_the_api_is_a_404_in_the_api_shape(client):

@@ -1,0 +1,128 @@
+"""Domain errors of registrations, each with a stable `code` and a translated message.
+
+Pages show `str(error)` to the person; the API maps the codes to HTTP statuses
+(`CONFLICT_CODES` to 409, the rest to 422).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationError(Exception):
+    code = "registration_error"
+    message = _("This registration cannot be made.")
+
+    def __init__(self, message: str | None = None, **params) -> None:
+        self.params = params
+        if message is not None:
+            self.message = message
+        super().__init__(self.code)
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+
+class NoProfile(RegistrationError):
+    code = "no_profile"
+    message = _("Your account has no profile yet; the cluster's staff can create it.")
+
+
+class AlreadyRegistered(RegistrationError):
+    code = "already_registered"
+    message = _("You are already registered; your registration is unchanged.")
+
+
+class AlreadyApplied(AlreadyRegistered):
+    message = _("You have already applied for this mission; your application is unchanged.")
+
+
+class RegistrationClosed(RegistrationError):
+    code = "registration_closed"
+    message = _("Registration is closed.")
+
+
+class EventFull(RegistrationError):
+    code = "event_full_no_waitlist"
+    message = _("The event is full and has no waitlist.")
+
+
+class MembersOnly(RegistrationError):
+    code = "members_only"
+    message = _("This event is open to the people of member companies only.")
+
+
+class InvalidInvitation(RegistrationError):
+    code = "invalid_invitation"
+    message = _(
+        "This invitation link is not valid. Check the link, or ask the staff for a new one."
+    )
+
+
+class ExpiredInvitation(InvalidInvitation):
+    code = "invitation_expired"
+    message = _("This invitation has expired. Ask the staff for a new one.")
+
+
+class UsedInvitation(InvalidInvitation):
+    code = "invitation_used"
+    message = _("This invitation has already been used. Sign in to see your registration.")
+
+
+class CapacityBelowConfirmed(RegistrationError):
+    code = "capacity_below_confirmed"
+    message = _(
+        "The capacity cannot be lower than the %(count)s seats already confirmed or offered."
+    )
+
+
+class CancellationClosed(RegistrationError):
+    code = "cancellation_closed"
+    message = _("The cancellation deadline has passed; contact the staff to cancel.")
+
+
+class InvalidTransition(RegistrationError):
+    code = "invalid_transition"
+    message = _("A registration in the state “%(state)s” cannot be changed this way.")
+
+
+class NoSeatLeft(RegistrationError):
+    code = "no_seat_left"
+    message = _("All %(capacity)s seats are taken.")
+
+
+class DepartmentQuotaFull(RegistrationError):
+    code = "department_quota_full"
+    message = _("The %(seats)s seats kept for the department %(department)s are taken.")
+
+
+class OrganisationQuotaFull(RegistrationError):
+    code = "organisation_quota_full"
+    message = _("%(organisation)s already has its %(seats)s seats on this mission.")
+
+
+class OfferExpired(RegistrationError):
+    code = "offer_expired"
+    message = _("This offer has expired.")
+
+
+CONFLICT_CODES = frozenset(
+    {
+        AlreadyRegistered.code,
+        EventFull.code,
+        NoSeatLeft.code,
+        DepartmentQuotaFull.code,
+        OrganisationQuotaFull.code,
+        CapacityBelowConfirmed.code,
+        InvalidTransition.code,
+    }
+)
+
+
+class IncompleteApplication(RegistrationError):
+    code = "incomplete_application"
+    message = _("Answer every question of the application: %(fields)s.")
+
+
+class ReasonRequired(RegistrationError):
+    code = "reason_required"
+    message = _("Give a reason for this decision.")

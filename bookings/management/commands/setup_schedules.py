@@ -1,0 +1,28 @@
+"""Create or update the periodic jobs of registrations; run it as often as you like."""
+
+from django.core.management.base import BaseCommand
+from django_q.models import Schedule
+
+SCHEDULES = (
+    # name, function, minutes between runs
+    ("bookings: expire offers", "bookings.tasks.expire_offers", 5),
+    ("bookings: send pending emails", "bookings.tasks.send_pending_emails", 10),
+)
+
+
+class Command(BaseCommand):
+    help = "Create the django-q2 schedules of registrations (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        for name, func, minutes in SCHEDULES:
+            _, created = Schedule.objects.update_or_create(
+                name=name,
+                defaults={
+                    "func": func,
+                    "schedule_type": Schedule.MINUTES,
+                    "minutes": minutes,
+                    "repeats": -1,
+                },
+            )
+            verb = "created" if created else "up to date"
+            self.stdout.write(f"{name}: every {minutes} min ({verb})")

@@ -1,0 +1,224 @@
+"""Reads of registrations shared by the pages, the exports, the services and the API."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+
+from bookings.models import (
+    ACTIVE_STATES,
+    SEAT_STATES,
+    MissionQuota,
+    Registration,
+    RegistrationLog,
+    RegistrationState,
+)
+from events.models import Event
+from missions.models import Mission, Person
+
+Target = Event | Mission
+
+
+def target_kwargs(target: Target) -> dict:
+    return {"event": target} if isinstance(target, Event) else {"mission": target}
+
+
+def of_target(target: Target) -> QuerySet[Registration]:
+    return Registration.objects.filter(**target_kwargs(target))
+
+
+def seats_taken(target: Target) -> int:
+    return of_target(target).filter(state__in=SEAT_STATES).count()
+
+
+def waiting_count(target: Target) -> int:
+    return of_target(target).filter(state=RegistrationState.WAITLISTED).count()
+
+
+@dataclass(frozen=True)
+class SeatCounts:
+    taken: int  # confirmed or offered
+    waiting: int
+    mine: int  # the person's active registrations (0 or 1)
+
+
+def seat_counts(target: Target, person: Person) -> SeatCounts:
+    """Seats taken, people waiting and the person's active rows, in one query."""
+    counts = of_target(target).aggregate(
+        taken=Count("pk", filter=Q(state__in=SEAT_STATES)),
+        waiting=Count("pk", filter=Q(state=RegistrationState.WAITLISTED)),
+        mine=Count("pk", filter=Q(person=person, state__in=ACTIVE_STATES)),
+    )
+    return SeatCounts(**counts)
+
+
+def waitlist(target: Target) -> QuerySet[Registration]:
+    """The queue, first come first: by the stored `waitlisted_at`, then by id."""
+    return (
+        of_target(target)
+        .filter(state=RegistrationState.WAITLISTED)
+        .select_related("person__organisation")
+        .order_by("waitlisted_at", "pk")
+    )
+
+
+def _ahead(target_field: str) -> Coalesce:
+    """How many wait before the outer row in the queue of its event (or mission)."""
+    rows = (
+        Registration.objects.filter(
+            state=RegistrationState.WAITLISTED, **{target_field: OuterRef(target_field)}
+        )
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values(target_field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate `waitlist_position`: 1 for the first in the queue, None when not waiting."""
+    return registrations.annotate(
+        waitlist_position=Case(
+            When(
+                state=RegistrationState.WAITLISTED,
+                event__isnull=False,
+                then=_ahead("event") + 1,
+            ),
+            When(
+                state=RegistrationState.WAITLISTED,
+                mission__isnull=False,
+                then=_ahead("mission") + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def position_of(registration: Registration) -> int | None:
+    if registration.state != RegistrationState.WAITLISTED:
+        return None
+    return (
+        waitlist(registration.target)
+        .filter(
+            Q(waitlisted_at__lt=registration.waitlisted_at)
+            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def active_registration(person: Person | None, target: Target) -> Registration | None:
+    if person is None:
+        return None
+    return with_positions(of_target(target).filter(person=person, state__in=ACTIVE_STATES)).first()
+
+
+def registrations_of(person: Person) -> QuerySet[Registration]:
+    """A person's registrations, the active ones first, with their waitlist positions."""
+    active_first = Case(
+        When(state__in=ACTIVE_STATES, then=0), default=1, output_field=IntegerField()
+    )
+    return with_positions(
+        Registration.objects.filter(person=person).select_related("event", "mission")
+    ).order_by(active_first, "-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    event: Event | None = None
+    mission: Mission | None = None
+    states: tuple[str, ...] = ()
+    department: str = ""
+    sector: str = ""
+    organisation: int | None = None
+
+
+def for_review(filters: ReviewFilters) -> QuerySet[Registration]:
+    """Registrations for the staff's review list and exports, filtered."""
+    rows = Registration.objects.select_related(
+        "person__user", "person__organisation", "event", "mission"
+    )
+    if filters.event:
+        rows = rows.filter(event=filters.event)
+    if filters.mission:
+        rows = rows.filter(mission=filters.mission)
+    if filters.states:
+        rows = rows.filter(state__in=filters.states)
+    if filters.department:
+        rows = rows.filter(person__organisation__department=filters.department)
+    if filters.sector:
+        rows = rows.filter(person__organisation__sectors__slug=filters.sector)
+    if filters.organisation:
+        rows = rows.filter(person__organisation_id=filters.organisation)
+    return with_positions(rows).order_by(
+        F("waitlisted_at").asc(nulls_last=True), "created_at", "pk"
+    )
+
+
+def history(registration: Registration) -> QuerySet[RegistrationLog]:
+    return registration.log.select_related("by").order_by("at", "pk")
+
+
+def quotas_of(mission: Mission) -> dict[str, int]:
+    return dict(MissionQuota.objects.filter(mission=mission).values_list("department", "seats"))
+
+
+def seats_taken_by_department(mission: Mission, department: str) -> int:
+    return (
+        of_target(mission)
+        .filter(state__in=SEAT_STATES, person__organisation__department=department)
+        .count()
+    )
+
+
+def seats_taken_by_organisation(target: Target, organisation_id: int) -> int:
+    return (
+        of_target(target)
+        .filter(state__in=SEAT_STATES, person__organisation_id=organisation_id)
+        .count()
+    )
+
+
+def counts_by_state(target: Target) -> dict[str, int]:
+    rows = of_target(target).order_by().values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def invariant_violations(target: Target, *, settled: bool = False) -> list[str]:
+    """What is wrong with a target's registrations; empty when the rules hold.
+
+    Used by the concurrency tests, the benchmark and anyone auditing a live event.
+    `settled`: no promotion job is pending, so no seat may stay free while people wait.
+    """
+    problems = []
+    taken = seats_taken(target)
+    if target.capacity is not None and taken > target.capacity:
+        problems.append(f"overbooked: {taken} seats taken for a capacity of {target.capacity}")
+    duplicates = (
+        of_target(target)
+        .filter(state__in=ACTIVE_STATES)
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .count()
+    )
+    if duplicates:
+        problems.append(f"{duplicates} people hold more than one active registration")
+    positions = sorted(
+        with_positions(of_target(target).filter(state=RegistrationState.WAITLISTED)).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    if positions != list(range(1, len(positions) + 1)):
+        problems.append("waitlist positions are not 1 to n")
+    if settled and positions and target.capacity is not None and taken < target.capacity:
+        problems.append(f"{target.capacity - taken} seats free while {len(positions)} wait")
+    return problems

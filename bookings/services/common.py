@@ -1,0 +1,153 @@
+"""What every state change shares: the transition, its log line and its email."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import NoProfile, RegistrationClosed
+from bookings.models import EmailOutbox, Registration, RegistrationLog, RegistrationState
+from bookings.queries import Target
+from events.models import Event
+from missions.models import Mission, Organisation, Person
+
+State = RegistrationState
+
+
+def log_text(message) -> str:
+    """A fixed reason for the history, in the site's language whoever triggered it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
+
+
+def email_kind(from_state: str, to_state: str) -> str | None:
+    """Which email a change owes its person."""
+    if to_state == State.CONFIRMED:
+        return (
+            EmailOutbox.Kind.PROMOTED
+            if from_state == State.WAITLISTED
+            else EmailOutbox.Kind.CONFIRMED
+        )
+    return {
+        State.APPLIED: EmailOutbox.Kind.RECEIVED,
+        State.WAITLISTED: EmailOutbox.Kind.WAITLISTED,
+        State.OFFERED: EmailOutbox.Kind.OFFERED,
+        State.REJECTED: EmailOutbox.Kind.REJECTED,
+        State.CANCELLED: EmailOutbox.Kind.CANCELLED,
+    }.get(to_state)
+
+
+def enqueue(func: str, *args) -> None:
+    """Enqueue a django-q2 task once the transaction commits.
+
+    `robust=True`: a broker that does not answer is logged, never turned into an
+    error for a registration that is already committed (the outbox sweep catches up).
+    """
+    from django_q.tasks import async_task
+
+    transaction.on_commit(lambda: async_task(func, *args), robust=True)
+
+
+def record(
+    registration: Registration, from_state: str, *, by=None, reason: str = ""
+) -> RegistrationLog:
+    """Log the change just written and owe its email, in the same transaction."""
+    change = RegistrationLog.objects.create(
+        registration=registration,
+        by=by if by is not None and by.is_authenticated else None,
+        from_state=from_state,
+        to_state=registration.state,
+        reason=reason,
+    )
+    kind = email_kind(from_state, registration.state)
+    if kind:
+        outbox = EmailOutbox.objects.create(registration=registration, change=change, kind=kind)
+        enqueue("bookings.tasks.send_registration_email", outbox.pk)
+    return change
+
+
+def move(
+    registration: Registration,
+    to_state: str,
+    *,
+    by=None,
+    reason: str = "",
+    now: datetime,
+    offer_expires_at: datetime | None = None,
+) -> RegistrationLog:
+    """Write one transition of a registration already locked by the caller, and log it."""
+    from_state = registration.state
+    registration.state = to_state
+    registration.waitlisted_at = now if to_state == State.WAITLISTED else None
+    registration.offer_expires_at = offer_expires_at if to_state == State.OFFERED else None
+    if reason and to_state in (State.CONFIRMED, State.REJECTED, State.WAITLISTED):
+        registration.decision_reason = reason
+    registration.save(
+        update_fields=[
+            "state",
+            "waitlisted_at",
+            "offer_expires_at",
+            "decision_reason",
+            "updated_at",
+        ]
+    )
+    return record(registration, from_state, by=by, reason=reason)
+
+
+def profile_of(user) -> Person:
+    from primi_site.middleware import person_of
+
+    person = person_of(user)
+    if person is None:
+        raise NoProfile()
+    return person
+
+
+def is_member(person: Person) -> bool:
+    organisation: Organisation | None = person.organisation
+    return organisation is not None and organisation.kind == Organisation.Kind.MEMBER
+
+
+def check_event_open(event: Event, now: datetime) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationClosed(_("This event is cancelled."))
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationClosed(_("This event is not open for registration."))
+    if event.starts_at <= now:
+        raise RegistrationClosed(_("This event has already started."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationClosed(_("Registration for this event has not opened yet."))
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        raise RegistrationClosed(_("Registration for this event is closed."))
+
+
+def check_mission_open(mission: Mission, now: datetime) -> None:
+    if mission.status == Mission.Status.CANCELLED:
+        raise RegistrationClosed(_("This mission is cancelled."))
+    if mission.status == Mission.Status.CLOSED:
+        raise RegistrationClosed(_("Applications for this mission are closed."))
+    if mission.status != Mission.Status.PUBLISHED:
+        raise RegistrationClosed(_("This mission is not open for applications."))
+    if mission.starts_at <= now:
+        raise RegistrationClosed(_("This mission has already started."))
+    if mission.application_deadline and now >= mission.application_deadline:
+        raise RegistrationClosed(_("The application deadline has passed."))
+
+
+def check_target_open(target: Target, now: datetime) -> None:
+    if isinstance(target, Event):
+        check_event_open(target, now)
+    else:
+        check_mission_open(target, now)
+
+
+def model_of(registration: Registration) -> tuple[type[Event] | type[Mission], int]:
+    if registration.event_id:
+        return Event, registration.event_id
+    return Mission, registration.mission_id
+
+
+def cancellation_deadline(target: Target) -> datetime:
+    return target.cancellation_deadline or target.starts_at

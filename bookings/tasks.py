@@ -1,0 +1,29 @@
+"""django-q2 jobs: ids in, re-fetch, call a service. Each is idempotent."""
+
+from datetime import timedelta
+
+from django_q.tasks import async_task
+
+from bookings.services import emails, waitlist
+
+
+def send_registration_email(outbox_id: int) -> bool:
+    """Send one owed email; a failure raises so that django-q2 retries it."""
+    return emails.send_outbox(outbox_id)
+
+
+def promote_waitlist(kind: str, pk: int) -> int:
+    return len(waitlist.promote_waitlist(kind, pk))
+
+
+def expire_offers() -> int:
+    """Periodic: offers past their expiry pass to the next person waiting."""
+    return waitlist.expire_offers()
+
+
+def send_pending_emails() -> int:
+    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage)."""
+    pending = emails.unsent(older_than=timedelta(minutes=5))
+    for outbox_id in pending:
+        async_task("bookings.tasks.send_registration_email", outbox_id)
+    return len(pending)

@@ -1,0 +1,47 @@
+"""`{% registration_box event %}` / `{% registration_box mission %}`: the register, apply
+and cancel block of the event and mission pages."""
+
+from django import template
+from django.utils import timezone
+
+from bookings import queries
+from bookings.exceptions import RegistrationClosed
+from bookings.models import RegistrationState
+from bookings.services.common import cancellation_deadline, check_target_open
+from bookings.services.seats import free_seats
+from events.models import Event
+from primi_site.middleware import person_of
+
+register = template.Library()
+
+
+@register.inclusion_tag("bookings/includes/registration_box.html", takes_context=True)
+def registration_box(context, target) -> dict:
+    request = context["request"]
+    now = timezone.now()
+    person = person_of(request.user)
+    registration = queries.active_registration(person, target)
+    try:
+        check_target_open(target, now)
+        closed_because = ""
+    except RegistrationClosed as error:
+        closed_because = str(error)
+    is_staff = request.user.is_authenticated and request.user.is_staff
+    is_event = isinstance(target, Event)
+    return {
+        "request": request,
+        "user": request.user,
+        "target": target,
+        "is_event": is_event,
+        "registration": registration,
+        "can_cancel": registration is not None and now < cancellation_deadline(target),
+        "closed_because": closed_because,
+        # Mission seats are the staff's decision: only events show what is left.
+        "free": free_seats(target) if is_event and target.capacity is not None else None,
+        "counts": _labelled(queries.counts_by_state(target)) if is_staff else None,
+        "is_staff": is_staff,
+    }
+
+
+def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(state.label, counts[state]) for state in RegistrationState if counts.get(state)]

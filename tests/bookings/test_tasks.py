@@ -1,0 +1,71 @@
+"""The jobs: emails sent once, failures retried without touching the registration."""
+
+from smtplib import SMTPException
+
+import pytest
+from django.core import mail
+
+from bookings import tasks
+from bookings.models import EmailOutbox, RegistrationState
+from bookings.services.registrations import register_for_event
+from tests.factories import EventFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_task_run_twice_sends_one_email():
+    register_for_event(PersonFactory(), EventFactory(capacity=5))
+    outbox = EmailOutbox.objects.get()
+    assert len(mail.outbox) == 1 and outbox.sent_at is not None
+    assert tasks.send_registration_email(outbox.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_an_smtp_failure_keeps_the_registration_and_the_email_is_retried(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise SMTPException("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    registration = register_for_event(PersonFactory(), EventFactory(capacity=5))
+    registration.refresh_from_db()
+    assert registration.state == RegistrationState.CONFIRMED
+    outbox = EmailOutbox.objects.get()
+    assert (outbox.sent_at, outbox.attempts) == (None, 1)
+    assert "mail server down" in outbox.last_error
+
+    with pytest.raises(SMTPException):  # django-q2 records the failure and retries
+        tasks.send_registration_email(outbox.pk)
+    monkeypatch.undo()
+    assert tasks.send_registration_email(outbox.pk) is True
+    outbox.refresh_from_db()
+    assert outbox.attempts == 3 and outbox.sent_at is not None and outbox.last_error == ""
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweep_requeues_old_unsent_emails(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        lambda self, messages: (_ for _ in ()).throw(SMTPException("down")),
+    )
+    register_for_event(PersonFactory(), EventFactory(capacity=5))
+    EmailOutbox.objects.update(created_at=timezone.now() - timedelta(minutes=6))
+    monkeypatch.undo()
+    assert tasks.send_pending_emails() == 1
+    assert EmailOutbox.objects.get().sent_at is not None
+    assert tasks.send_pending_emails() == 0
+
+
+def test_setup_schedules_is_idempotent():
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    call_command("setup_schedules")
+    call_command("setup_schedules")
+    assert sorted(Schedule.objects.values_list("func", flat=True)) == [
+        "bookings.tasks.expire_offers",
+        "bookings.tasks.send_pending_emails",
+    ]
