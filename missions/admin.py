@@ -3,7 +3,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import EventInline
+from events.admin import EventInline, save_event_formset
+from events.models import Event
+from missions import services
 from missions.models import Mission, Organisation, Person, Sector
 
 
@@ -62,7 +64,25 @@ class MissionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("partners",)
     inlines = (EventInline,)
+    readonly_fields = ("sequence", "cancelled_at")
     save_on_top = True
+
+    # Every change goes through the services: SEQUENCE, cancellation date, feed version.
+    def save_model(self, request, obj, form, change):
+        services.save_mission(obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Event:
+            save_event_formset(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        services.delete_mission(obj)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_missions(queryset)
+
     fieldsets = (
         (None, {"fields": ("direction", "status", "slug")}),
         (
@@ -92,6 +112,7 @@ class MissionAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Calendars"), {"fields": ("sequence", "cancelled_at")}),
         (
             _("Applications"),
             {
