@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from events import feed_views
+from events import account_views, feed_views
 from events import views as event_views
 from missions import views as mission_views
 from primi_site import views
@@ -11,6 +11,9 @@ from primi_site.api import api
 
 account_patterns = [
     path("", views.account, name="account"),
+    path("calendar/new/", account_views.create_token, name="feed_token_create"),
+    path("calendar/<int:pk>/rotate/", account_views.rotate_token, name="feed_token_rotate"),
+    path("calendar/<int:pk>/revoke/", account_views.revoke_token, name="feed_token_revoke"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
