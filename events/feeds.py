@@ -73,40 +73,35 @@ def parse_language(values: list[str], default: str) -> str:
     return wanted.pop()
 
 
-def _unknown(values: list[str], parameter: str, allowed: str) -> None:
-    if values:
-        raise FeedRequestError(
-            _("Unknown %(parameter)s: %(values)s. %(allowed)s")
-            % {"parameter": parameter, "values": ", ".join(values), "allowed": allowed}
-        )
-
-
 def parse_filters(query) -> queries.EventFilters:
     """The `kind`, `mission` and `country` filters, each repeatable; unknown values refused."""
     kinds = sorted({value.strip() for value in query.getlist("kind") if value.strip()})
     countries = sorted({value.strip().upper() for value in query.getlist("country") if value})
     missions = sorted({value.strip() for value in query.getlist("mission") if value.strip()})
-    _unknown(
-        [kind for kind in kinds if kind not in Event.Kind.values],
-        "kind",
-        _("Known kinds: %(kinds)s.") % {"kinds": ", ".join(Event.Kind.values)},
-    )
-    _unknown(
-        [code for code in countries if code not in country_codes()],
-        "country",
-        _("Use ISO 3166-1 codes of two letters, such as FR or CA."),
-    )
+    unknown = [kind for kind in kinds if kind not in Event.Kind.values]
+    if unknown:
+        raise FeedRequestError(
+            _("Unknown kind: %(values)s. Known kinds: %(kinds)s.")
+            % {"values": ", ".join(unknown), "kinds": ", ".join(Event.Kind.values)}
+        )
+    unknown = [code for code in countries if code not in country_codes()]
+    if unknown:
+        raise FeedRequestError(
+            _("Unknown country: %(values)s. Use ISO 3166-1 codes of two letters, such as FR.")
+            % {"values": ", ".join(unknown)}
+        )
     if missions:
         known = set(
             Mission.objects.filter(
                 slug__in=missions, status__in=["published", "closed", "cancelled"]
             ).values_list("slug", flat=True)
         )
-        _unknown(
-            [slug for slug in missions if slug not in known],
-            "mission",
-            _("Use the slug of a published mission, as in its address."),
-        )
+        unknown = [slug for slug in missions if slug not in known]
+        if unknown:
+            raise FeedRequestError(
+                _("Unknown mission: %(values)s. Use the slug of a published mission.")
+                % {"values": ", ".join(unknown)}
+            )
     return queries.EventFilters(kinds=kinds, countries=countries, missions=missions)
 
 

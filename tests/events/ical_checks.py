@@ -46,7 +46,7 @@ def check_file(data: bytes) -> None:
         assert len(line) <= 75, (len(line), line)
         line.decode("utf-8")  # a character split across a fold would fail here
         text = line.decode("utf-8")
-        assert not any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in text), line
+        assert not any((ord(c) < 32 and c != "\t") or ord(c) == 127 for c in text), line
     # 2. One VCALENDAR, VERSION:2.0, one PRODID.
     lines = content_lines(data)
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"

@@ -85,6 +85,7 @@ def test_filters_by_kind_mission_and_country_are_repeatable(client):
         ("lang=en&kind=party", "Unknown kind: party. Known kinds: conference,"),
         ("lang=en&country=XX", "Unknown country: XX. Use ISO 3166-1 codes"),
         ("lang=en&mission=nowhere", "Unknown mission: nowhere. Use the slug of a published"),
+        ("lang=fr&country=XX", "Pays inconnu\u00a0: XX."),
         ("lang=fr&kind=party", "Type inconnu\u00a0: party."),
     ],
 )
