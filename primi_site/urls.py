@@ -45,6 +45,7 @@ account_patterns = [
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Calendar feeds: outside the language prefix (the language is the `lang` parameter).
@@ -63,3 +64,5 @@ urlpatterns += i18n_patterns(
     path("account/", include(account_patterns)),
     prefix_default_language=True,
 )
+
+handler500 = "primi_site.views.server_error"

@@ -1,11 +1,14 @@
 """Site-wide pages: the root redirect, home, health check and the account page."""
 
+import sys
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -43,13 +46,58 @@ def home(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Alive: the database answers."""
+    if not _database_answers():
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: the database answers and so does the job broker."""
+    checks = {"database": _database_answers(), "broker": _broker_answers()}
+    ready = all(checks.values())
+    body = {"status": "ok" if ready else "unavailable"}
+    body.update({name: "ok" if ok else "down" for name, ok in checks.items()})
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _database_answers() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _broker_answers() -> bool:
+    from django_q.brokers import get_broker
+
+    try:
+        return bool(get_broker().ping())
+    except Exception:  # any broker failure (connection refused, timeout, auth) means "down"
+        return False
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 with a friendly page when the cause is an unreachable database."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        response = render_error_page(request, "primi_site/unavailable.html", 503)
+        response["Retry-After"] = "30"
+        return response
+    return render_error_page(request, "primi_site/server_error.html", 500)
+
+
+def render_error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """Rendered without the request context, which could itself need the database."""
+    language = translation.get_language_from_path(request.path_info) or "fr"
+    with translation.override(language):
+        html = render_to_string(template, {"page_language": language})
+    return HttpResponse(html, status=status)
 
 
 @login_required
