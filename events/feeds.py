@@ -10,6 +10,7 @@ keeps them in the `feeds` cache, so a new ETag is a new cache key and a change
 needs no explicit invalidation.
 """
 
+import gzip
 import hashlib
 import json
 from collections.abc import Callable
@@ -17,13 +18,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import caches
-from django.db.models import Expression
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import DateTimeField, Expression, IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from events import queries
-from events.feed_sources import count_of, latest, private_sources
+from events.feed_sources import private_sources
 from events.ical import CalendarItem, build_calendar, event_item, mission_item
 from events.models import Event, FeedVersion
 from events.services import CALENDAR_SCOPE, touch_feeds
@@ -165,31 +168,75 @@ def private_feed(person, language: str) -> Feed:
     )
 
 
-def _expired(model, cutoff: datetime):
-    return model.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at")).filter(
-        status="cancelled", feed_cancelled_at__lt=cutoff
+def _expiry_sql(model, aggregate: str) -> str:
+    """Cancellations older than the cutoff: their number, or the latest of them.
+
+    Plain SQL (portable: COALESCE, COUNT, MAX) because this runs on every request,
+    304s included, and the ORM's nested subqueries cost more to compile than to run.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    moment = "COALESCE(expired.cancelled_at, expired.updated_at)"
+    selected = "COUNT(*)" if aggregate == "count" else f"MAX({moment})"
+    return (
+        f"SELECT {selected} FROM {table} expired "
+        f"WHERE expired.status = 'cancelled' AND {moment} < %s"
+    )
+
+
+def _as_datetime(value) -> datetime | None:
+    """A datetime read by plain SQL: text or naive (UTC) on SQLite, aware on PostgreSQL."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _public_state(cutoff: str) -> dict | None:
+    names = ("expired_events", "expired_events_at", "expired_missions", "expired_missions_at")
+    subqueries = ", ".join(
+        f"({_expiry_sql(model, aggregate)})"
+        for model in (Event, Mission)
+        for aggregate in ("count", "max")
+    )
+    table = connection.ops.quote_name(FeedVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version.counter, version.changed_at, {subqueries} "
+            f"FROM {table} version WHERE version.scope = %s",
+            [cutoff] * 4 + [CALENDAR_SCOPE],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    return {"counter": found[0], "changed_at": _as_datetime(found[1])} | dict(
+        zip(names, found[2:], strict=True)
     )
 
 
 def feed_state(feed: Feed, now: datetime) -> FeedState:
     """The feed's ETag and Last-Modified, in one query, without building it."""
-    cutoff = now - RETENTION
+    cutoff = connection.ops.adapt_datetimefield_value(now - RETENTION)
     annotations = {
-        "expired_events": count_of(_expired(Event, cutoff)),
-        "expired_events_at": latest(_expired(Event, cutoff), "feed_cancelled_at"),
-        "expired_missions": count_of(_expired(Mission, cutoff)),
-        "expired_missions_at": latest(_expired(Mission, cutoff), "feed_cancelled_at"),
+        "expired_events": RawSQL(_expiry_sql(Event, "count"), (cutoff,), IntegerField()),
+        "expired_events_at": RawSQL(_expiry_sql(Event, "max"), (cutoff,), DateTimeField()),
+        "expired_missions": RawSQL(_expiry_sql(Mission, "count"), (cutoff,), IntegerField()),
+        "expired_missions_at": RawSQL(_expiry_sql(Mission, "max"), (cutoff,), DateTimeField()),
         **feed.fingerprint,
     }
-    row = (
-        FeedVersion.objects.filter(scope=CALENDAR_SCOPE)
-        .annotate(**annotations)
-        .values("counter", "changed_at", *annotations)
-        .first()
-    )
+    if feed.fingerprint:
+        row = (
+            FeedVersion.objects.filter(scope=CALENDAR_SCOPE)
+            .annotate(**annotations)
+            .values("counter", "changed_at", *annotations)
+            .first()
+        )
+    else:  # the public feeds, polled most: no ORM compilation at all
+        row = _public_state(cutoff)
     if row is None:  # a database without the row yet (created by the first change)
         touch_feeds()
         return feed_state(feed, now)
+    for name in ("expired_events_at", "expired_missions_at"):
+        row[name] = _as_datetime(row[name])
     instants = [row["changed_at"]]
     for name in ("expired_events_at", "expired_missions_at"):
         if row[name] is not None:
@@ -208,12 +255,18 @@ def build_feed(feed: Feed, now: datetime) -> bytes:
         return build_calendar(feed.items(now - RETENTION), name=feed.name)
 
 
-def feed_body(feed: Feed, state: FeedState, now: datetime) -> bytes:
-    """The feed's bytes for this state: from the cache, or built and cached."""
+def feed_body(feed: Feed, state: FeedState, now: datetime, gzipped: bool = False) -> bytes:
+    """The feed's bytes for this state, plain or gzipped: from the cache, or built and
+    cached (both forms at once; gzip with a fixed mtime, so it is byte-stable too)."""
     cache = caches[CACHE_ALIAS]
-    key = f"body:{state.etag.strip(chr(34))}"
+    digest = state.etag.strip('"')
+    key = f"body:{digest}:{'gzip' if gzipped else 'identity'}"
     body = cache.get(key)
     if body is None:
-        body = build_feed(feed, now)
-        cache.set(key, body, CACHE_TIMEOUT)
+        plain = build_feed(feed, now)
+        compressed = gzip.compress(plain, compresslevel=6, mtime=0)
+        cache.set_many(
+            {f"body:{digest}:identity": plain, f"body:{digest}:gzip": compressed}, CACHE_TIMEOUT
+        )
+        body = compressed if gzipped else plain
     return body

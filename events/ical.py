@@ -15,7 +15,7 @@ What the output guarantees (see the feed checklist in the docs):
 - text stripped of control characters, escaped and folded by `icalendar`.
 """
 
-import unicodedata
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +30,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
+from events.models import Event
 from events.vtimezone import vtimezone
+from missions.models import Mission
 from primi_site.bilingual import localized, page_language
 from primi_site.timezones import zone
 
@@ -79,12 +81,13 @@ def site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
     """Text without control characters (tab and line breaks kept, as LF)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        char for char in text if char in "\t\n" or unicodedata.category(char) not in {"Cc", "Cs"}
-    ).strip()
+    return CONTROL_CHARACTERS.sub("", text).strip()
 
 
 @lru_cache(maxsize=4)
@@ -96,9 +99,22 @@ def country_name(code: str, language: str) -> str:
     return _territories(language).get(code, code) if code else ""
 
 
-def _page_url(route: str, slug: str, language: str) -> str:
+@lru_cache(maxsize=16)
+def _page_url_pattern(route: str, language: str, base: str) -> str:
     with translation.override(language):
-        return site_url(reverse(route, kwargs={"slug": slug}))
+        return base + reverse(route, kwargs={"slug": "SLUG"})
+
+
+def _page_url(route: str, slug: str, language: str) -> str:
+    # Slugs are [-a-zA-Z0-9_]: the pattern's placeholder can be replaced as text.
+    return _page_url_pattern(route, language, settings.SITE_URL).replace("SLUG", slug, 1)
+
+
+@lru_cache(maxsize=64)
+def _label(choice, language: str) -> str:
+    """The label of a choice (an enum member, hashable) in `language`."""
+    with translation.override(language):
+        return str(choice.label)
 
 
 def _join_lines(*parts: str) -> str:
@@ -148,7 +164,7 @@ def event_item(event, language: str) -> CalendarItem:
             url=url,
             created=event.created_at,
             last_modified=event.updated_at,
-            categories=(str(event.get_kind_display()),),
+            categories=(_label(Event.Kind(event.kind), language),),
         )
 
 
@@ -185,12 +201,18 @@ def mission_item(mission, language: str) -> CalendarItem:
             url=url,
             created=mission.created_at,
             last_modified=mission.updated_at,
-            categories=(str(mission.get_direction_display()),),
+            categories=(_label(Mission.Direction(mission.direction), language),),
         )
 
 
 def organizer() -> vCalAddress:
-    name, email = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _organizer(settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=4)
+def _organizer(sender: str) -> vCalAddress:
+    """The ORGANIZER: the address invitations come from (shared, never modified)."""
+    name, email = parseaddr(sender)
     address = vCalAddress(f"mailto:{email}")
     if name:
         address.params["CN"] = name
@@ -210,7 +232,9 @@ def _local(instant: datetime, zone_name: str) -> datetime | None:
     return local
 
 
-def _vevent(item: CalendarItem, method: str, attendee: Attendee | None) -> tuple[VEvent, set]:
+def _vevent(
+    item: CalendarItem, method: str, attendee: Attendee | None, organizer_address: vCalAddress
+) -> tuple[VEvent, set]:
     """The VEVENT and the (zone, year) pairs its times use."""
     vevent = VEvent()
     vevent.add("uid", item.uid)
@@ -242,7 +266,7 @@ def _vevent(item: CalendarItem, method: str, attendee: Attendee | None) -> tuple
         vevent.add("url", item.url)
     if item.categories:
         vevent.add("categories", [clean_text(category) for category in item.categories])
-    vevent.add("organizer", organizer())
+    vevent.add("organizer", organizer_address)
     if attendee is not None and method != "PUBLISH":
         address = vCalAddress(f"mailto:{attendee.email}")
         if attendee.name:
@@ -280,13 +304,14 @@ def build_calendar(
         calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(REFRESH))
     years: dict[str, set[int]] = {}
+    sender = organizer()
     events = []
     seen = set()
     for item in sorted(items, key=lambda item: (item.starts_at, item.uid)):
         if item.uid in seen:
             continue
         seen.add(item.uid)
-        vevent, zones = _vevent(item, method, attendee)
+        vevent, zones = _vevent(item, method, attendee, sender)
         events.append(vevent)
         for zone_name, year in zones:
             years.setdefault(zone_name, set()).add(year)

@@ -26,7 +26,7 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 from primi_site.timezones import zone
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-SCAN_STEP = timedelta(hours=6)
+SCAN_STEP = timedelta(days=7)  # no zone changes twice within a week
 
 
 @dataclass(frozen=True)

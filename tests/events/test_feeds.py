@@ -324,3 +324,20 @@ def test_admin_change_goes_through_the_service(admin_client):
     admin_client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"})
     assert not Event.objects.filter(pk=event.pk).exists()
     assert services.FeedVersion.objects.get(scope="calendar").counter == version + 1
+
+
+def test_gzip_is_served_to_clients_that_ask_with_a_weak_etag(client):
+    import gzip
+
+    EventFactory()
+    plain = client.get("/feeds/events.ics")
+    packed = client.get("/feeds/events.ics", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] == f"W/{plain['ETag']}"
+    assert "Accept-Encoding" in packed["Vary"]
+    again = client.get(
+        "/feeds/events.ics",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]},
+    )
+    assert again.status_code == 304
