@@ -285,7 +285,8 @@ def build_calendar(
     method: str = "PUBLISH",
     attendee: Attendee | None = None,
 ) -> bytes:
-    """The iCalendar bytes of `items`, sorted by start then UID, one per UID.
+    """The iCalendar bytes of `items`, sorted by start then UID, one per UID (the first
+    given wins).
 
     `name` makes it a subscribed feed: NAME and X-WR-CALNAME, and a refresh hint.
     A download (`name` None) carries neither. REQUEST and CANCEL are invitations:
@@ -306,11 +307,10 @@ def build_calendar(
     years: dict[str, set[int]] = {}
     sender = organizer()
     events = []
-    seen = set()
-    for item in sorted(items, key=lambda item: (item.starts_at, item.uid)):
-        if item.uid in seen:
-            continue
-        seen.add(item.uid)
+    unique: dict[str, CalendarItem] = {}
+    for item in items:
+        unique.setdefault(item.uid, item)  # the first given wins
+    for item in sorted(unique.values(), key=lambda item: (item.starts_at, item.uid)):
         vevent, zones = _vevent(item, method, attendee, sender)
         events.append(vevent)
         for zone_name, year in zones:

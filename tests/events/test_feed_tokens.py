@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from events import services
 from events.models import FeedToken
@@ -223,3 +224,98 @@ def test_a_duplicate_name_is_reported_in_the_page_language(client):
     page = client.get("/fr/account/").content.decode()
     assert "Vous avez déjà un abonnement de ce nom." in page
     assert FeedToken.objects.filter(person=person).count() == 1
+
+
+class FakeMeetingSource:
+    """A source as the registrations and B2B apps will plug in: items and a fingerprint."""
+
+    name = "meetings"
+
+    def fingerprint(self, person):
+        from django.db.models import Value
+
+        return {"revision": Value(FakeMeetingSource.revision)}
+
+    def items(self, person, language, cutoff):
+        from events.ical import CalendarItem
+
+        start = timezone.now().replace(microsecond=0) + timedelta(days=3)
+        return [
+            CalendarItem(
+                uid="meeting-7@international.primi",
+                sequence=FakeMeetingSource.revision,
+                cancelled=False,
+                summary=f"Meeting, table {FakeMeetingSource.revision}",
+                starts_at=start,
+                ends_at=start + timedelta(minutes=30),
+                time_zone="Europe/Paris",
+                last_modified=start - timedelta(days=10),
+                location=f"Table {FakeMeetingSource.revision}",
+            ),
+            # The same UID again from a broader source: the first listed wins.
+            CalendarItem(
+                uid=f"mission-{FakeMeetingSource.mission_pk}@international.primi",
+                sequence=99,
+                cancelled=False,
+                summary="Shadowed by the first source",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                time_zone="Europe/Paris",
+                last_modified=start,
+            ),
+        ]
+
+
+def test_a_plugged_source_adds_items_and_moves_the_etag(client, settings):
+    from events import feed_sources
+
+    person = delegate(language="en")
+    mission = MissionFactory(title_en="Delegation")
+    mission.partners.add(person.organisation)
+    FakeMeetingSource.revision, FakeMeetingSource.mission_pk = 1, mission.pk
+    settings.CALENDAR_FEED_SOURCES = [
+        "events.feed_sources.MissionProgrammeSource",
+        "tests.events.test_feed_tokens.FakeMeetingSource",
+    ]
+    feed_sources._load.cache_clear()
+    try:
+        _token, secret = services.create_feed_token(person, "Phone")
+        first = client.get(f"/feeds/me/{secret}.ics")
+        parsed = check_calendar(first.content, "feed")
+        assert parsed["meeting-7@international.primi"].location == "Table 1"
+        assert parsed[f"mission-{mission.pk}@international.primi"].summary == "Delegation"
+        FakeMeetingSource.revision = 2
+        second = client.get(f"/feeds/me/{secret}.ics", headers={"If-None-Match": first["ETag"]})
+        assert second.status_code == 200
+        assert check_calendar(second.content)["meeting-7@international.primi"].sequence == 2
+    finally:
+        feed_sources._load.cache_clear()
+
+
+@pytest.mark.redis
+def test_built_feeds_are_shared_through_redis(client, settings):
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis does not answer at 127.0.0.1:6379")
+    settings.CACHES = {
+        **settings.CACHES,
+        "feeds": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "test-feeds",
+        },
+    }
+    from unittest import mock
+
+    from events import feeds
+
+    caches["feeds"].clear()
+    EventFactory()
+    first = client.get("/feeds/events.ics")
+    with mock.patch.object(feeds, "build_feed", side_effect=AssertionError("rebuilt")):
+        assert client.get("/feeds/events.ics").content == first.content
+    caches["feeds"].clear()
