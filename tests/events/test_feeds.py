@@ -341,3 +341,35 @@ def test_gzip_is_served_to_clients_that_ask_with_a_weak_etag(client):
         headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]},
     )
     assert again.status_code == 304
+
+
+def test_event_mission_and_calendar_pages_offer_calendar_links(client):
+    mission = MissionFactory()
+    event = EventFactory(
+        mission=mission,
+        title_en="Pitch day",
+        time_zone="America/Toronto",
+        starts_at=datetime(2027, 1, 12, 15, tzinfo=UTC),
+        ends_at=datetime(2027, 1, 12, 17, tzinfo=UTC),
+    )
+    page = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert f'href="http://testserver/feeds/events/{event.slug}.ics?lang=en"' in page
+    assert (
+        "https://calendar.google.com/calendar/render?action=TEMPLATE&amp;text=Pitch+day"
+        "&amp;dates=20270112T150000Z%2F20270112T170000Z"
+    ) in page
+    assert "ctz=America%2FToronto" in page
+    assert "https://outlook.live.com/calendar/0/deeplink/compose?" in page
+    assert f'href="webcal://testserver/feeds/missions/{mission.slug}.ics?lang=en"' in page
+    mission_page = client.get(f"/fr/missions/{mission.slug}/").content.decode()
+    assert f'href="webcal://testserver/feeds/missions/{mission.slug}.ics?lang=fr"' in mission_page
+    assert (
+        "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver" in mission_page
+    )
+    assert (
+        "https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver" in mission_page
+    )
+    calendar_page = client.get("/en/calendar/?kind=conference").content.decode()
+    assert (
+        'href="webcal://testserver/feeds/events.ics?lang=en&amp;kind=conference"' in calendar_page
+    )
