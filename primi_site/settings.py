@@ -230,19 +230,6 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# Cache: Redis when REDIS_URL is set (shared by every process: throttling counters,
-# rendered API lists); otherwise memory local to each process.
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env("CACHE_REDIS_URL", REDIS_URL),
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "primi"),
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
 # The public API (docs/api.md). Rates are "<count>/<period>", period s, min, h or day.
 API_THROTTLE_WRITES = env("API_THROTTLE_WRITES", "60/min")
 API_THROTTLE_AUTH_FAILURES = env("API_THROTTLE_AUTH_FAILURES", "20/min")
@@ -259,6 +246,30 @@ WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
 
 # Registrations: how long an invitation link stays valid.
 PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
+
+# Cache: Redis when REDIS_URL is set (shared by every app server: API throttling counters,
+# rendered API lists), else in-process memory. The "feeds" cache keeps built calendar
+# feeds, keyed by their ETag.
+_CACHE_BACKEND = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+CACHES = {
+    "default": {**_CACHE_BACKEND, "KEY_PREFIX": "primi"},
+    "feeds": {
+        **_CACHE_BACKEND,
+        "KEY_PREFIX": "primi-feeds",
+        "TIMEOUT": 24 * 3600,
+        **({} if REDIS_URL else {"LOCATION": "feeds", "OPTIONS": {"MAX_ENTRIES": 200}}),
+    },
+}
+
+# Calendar feeds: the sources of a person's private feed, most precise first
+# (see events/feed_sources.py).
+CALENDAR_FEED_SOURCES = [
+    "events.feed_sources.MissionProgrammeSource",
+]
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

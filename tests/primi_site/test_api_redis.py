@@ -56,7 +56,7 @@ def test_throttle_counters_in_redis_are_seen_by_another_process(settings):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": "primi-test",
+            "KEY_PREFIX": "primi",
         }
     }
     assert api_throttle.hit("write", "token:7", "2/min") is None
@@ -74,7 +74,6 @@ def test_throttle_counters_in_redis_are_seen_by_another_process(settings):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "primi_site.settings",
             "REDIS_URL": REDIS_TEST_URL,
-            "CACHE_KEY_PREFIX": "primi-test",
             "DATABASE_URL": "",
         },
         capture_output=True,
