@@ -18,6 +18,7 @@ class EventFilters:
     countries: list[str] = field(default_factory=list)
     missions: list[str] = field(default_factory=list)
     month: date | None = None
+    text: str = ""
 
 
 def published_events() -> QuerySet[Event]:
@@ -41,6 +42,8 @@ def upcoming_events(
         events = events.filter(country__in=filters.countries)
     if filters.missions:
         events = events.filter(mission__slug__in=filters.missions)
+    if filters.text:
+        events = events.filter(matching_text(filters.text))
     if filters.month:
         first = filters.month.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
@@ -49,6 +52,21 @@ def upcoming_events(
             ends_at__gt=local_midnight(first, month_zone),
         )
     return events.order_by("starts_at", "slug")
+
+
+def matching_text(text: str) -> Q:
+    """Events whose title, description, venue or city contain every word of `text`."""
+    condition = Q()
+    for word in text.split()[:8]:
+        condition &= (
+            Q(title_fr__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(description_fr__icontains=word)
+            | Q(description_en__icontains=word)
+            | Q(venue_name__icontains=word)
+            | Q(city__icontains=word)
+        )
+    return condition
 
 
 def public_event(slug: str) -> Event | None:
