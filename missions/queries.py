@@ -38,3 +38,8 @@ def public_mission(slug: str) -> Mission | None:
         .filter(slug=slug)
         .first()
     )
+
+
+def public_mission_record(slug: str) -> Mission | None:
+    """The public mission alone, without its programme (feeds read that themselves)."""
+    return public_missions().filter(slug=slug).first()

@@ -232,6 +232,29 @@ else:
 # Registrations: how long an invitation link stays valid.
 PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
 
+# Cache: Redis when REDIS_URL is set (shared by every app server), else in-process
+# memory. The "feeds" cache keeps built calendar feeds, keyed by their ETag.
+_CACHE_BACKEND = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+CACHES = {
+    "default": {**_CACHE_BACKEND, "KEY_PREFIX": "primi"},
+    "feeds": {
+        **_CACHE_BACKEND,
+        "KEY_PREFIX": "primi-feeds",
+        "TIMEOUT": 24 * 3600,
+        **({} if REDIS_URL else {"LOCATION": "feeds", "OPTIONS": {"MAX_ENTRIES": 200}}),
+    },
+}
+
+# Calendar feeds: the sources of a person's private feed, most precise first
+# (see events/feed_sources.py).
+CALENDAR_FEED_SOURCES = [
+    "events.feed_sources.MissionProgrammeSource",
+]
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)

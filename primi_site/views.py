@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from events.account_views import calendar_subscriptions
 from events.queries import upcoming_events
 from missions.queries import upcoming_missions
 from primi_site.forms import PreferencesForm
@@ -111,4 +112,5 @@ def account(request: HttpRequest) -> HttpResponse:
         with translation.override(person.language):
             messages.success(request, _("Your preferences are saved."))
             return redirect(reverse("account"))
-    return render(request, "primi_site/account.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, **calendar_subscriptions(request, person)}
+    return render(request, "primi_site/account.html", context)
