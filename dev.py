@@ -152,7 +152,7 @@ def test(options: argparse.Namespace) -> None:
     skipped = sum(c["skipped"] for c in passes.values())
     ok = all(c["exit"] == 0 for c in passes.values())
     if reason is not None and IN_CI:
-        print("CI=true: the PostgreSQL pass may not be skipped.")
+        print("CI=true: the PostgreSQL pass (and its PostgreSQL-only tests) may not be skipped.")
         failed += 1
         ok = False
     print(f"total: {passed} passed, {failed} failed, {skipped} skipped")

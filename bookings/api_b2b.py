@@ -7,11 +7,10 @@ request, meeting or profile is a 404 on every method. Domain errors become
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, Schema, Status, UploadedFile
-from ninja.security import django_auth
+from ninja import File, Query, Router, Status, UploadedFile
 
 from bookings import queries_b2b as queries
-from bookings.exceptions import Invalid
+from bookings.exceptions import BookingError, Invalid
 from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
@@ -19,7 +18,6 @@ from bookings.permissions_b2b import (
     get_participant_for_user_or_404,
     get_request_for_user_or_404,
     get_session_or_404,
-    is_b2b_staff,
     may_see_directory,
     participant_of,
 )
@@ -27,8 +25,10 @@ from bookings.schemas_b2b import (
     AnswerIn,
     BookIn,
     CancelIn,
-    ErrorOut,
+    DirectoryOut,
+    DirectoryQuery,
     FiguresOut,
+    FreeSlotsQuery,
     GridCellOut,
     GridOut,
     MeetingOut,
@@ -41,6 +41,7 @@ from bookings.schemas_b2b import (
     RequestIn,
     RequestOut,
     RequestsOut,
+    ReviewIn,
     SessionOut,
     SlotOut,
     SolutionIn,
@@ -51,12 +52,21 @@ from bookings.schemas_b2b import (
 from bookings.services import b2b as services
 from bookings.services.b2b_export import apply_solution, session_to_instance
 from missions.models import Sector
+from missions.schemas import Slug
+from primi_site.api_auth import AUTHENTICATED, STAFF
+from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
+from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.middleware import person_of
+from primi_site.schemas import ObjectId
 from primi_site.timezones import zone
 
-router = Router(auth=django_auth, tags=["b2b"])
-ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-MAX_PAGE = 100
+router = Router(auth=AUTHENTICATED, tags=["b2b"])
+# Domain errors carry their status: 409 for a conflict with the state, 422 otherwise.
+register_domain_error(BookingError, status=lambda exc: exc.status)
+
+READ = (*AUTH_ERRORS, 404, 422)  # a bad slug or id in the path is a 422
+WRITE = (*AUTH_ERRORS, *WITH_BODY, 404, 409)
 
 
 def slot_out(slot: Slot, zone_name: str) -> dict:
@@ -130,12 +140,7 @@ def _slot_or_error(session: B2BSession, index: int) -> Slot:
     return slot
 
 
-def _staff(request: HttpRequest) -> None:
-    if not is_b2b_staff(request.user):
-        raise Http404
-
-
-def _meeting_with_reports(request: HttpRequest, pk: int) -> tuple[Meeting, B2BParticipant]:
+def _meeting_with_reports(request: HttpRequest, pk: ObjectId) -> tuple[Meeting, B2BParticipant]:
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     meeting = (
         queries.meetings_with_sides()
@@ -148,8 +153,8 @@ def _meeting_with_reports(request: HttpRequest, pk: int) -> tuple[Meeting, B2BPa
 # Sessions, slots, directory ---------------------------------------------------------
 
 
-@router.get("/sessions/{slug}", response={200: SessionOut, 404: ErrorOut})
-def session_detail(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}", response=responses({200: SessionOut}, *READ))
+def session_detail(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = participant_of(session, request.user)
     return {
@@ -171,30 +176,18 @@ def session_detail(request: HttpRequest, slug: str):
     }
 
 
-@router.get("/sessions/{slug}/slots", response={200: list[SlotOut], 404: ErrorOut})
-def session_slots(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}/slots", response=responses({200: list[SlotOut]}, *READ))
+def session_slots(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     return [slot_out(s, session.event.time_zone) for s in queries.slots(session)]
 
 
-class DirectoryQuery(Schema):
-    q: str = ""
-    within: str = "all"
-    sector: list[str] = []
-    country: list[str] = []
-    language: list[str] = []
-    mode: str = ""
-    limit: int = 50
-    offset: int = 0
-
-
-class DirectoryOut(Schema):
-    count: int
-    items: list[ParticipantOut]
-
-
-@router.get("/sessions/{slug}/participants", response={200: DirectoryOut, 404: ErrorOut})
-def directory(request: HttpRequest, slug: str, filters: Query[DirectoryQuery]):
+@router.get("/sessions/{slug}/participants", response=responses({200: DirectoryOut}, *READ))
+def directory(
+    request: HttpRequest, slug: Slug, filters: Query[DirectoryQuery], page: Query[PageParams]
+):
+    """Approved profiles of the session, filtered; open to its participants and staff."""
+    reject_unknown_params(request, DirectoryQuery, PageParams)
     session = get_session_or_404(slug)
     viewer = participant_of(session, request.user)
     if not may_see_directory(session, request.user, viewer):
@@ -202,7 +195,7 @@ def directory(request: HttpRequest, slug: str, filters: Query[DirectoryQuery]):
     found = queries.directory(
         session,
         queries.DirectoryFilters(
-            text=filters.q[:100],
+            text=filters.q,
             within=filters.within,
             sectors=filters.sector,
             countries=filters.country,
@@ -211,22 +204,23 @@ def directory(request: HttpRequest, slug: str, filters: Query[DirectoryQuery]):
         ),
         viewer=viewer,
     )
-    limit = max(1, min(filters.limit, MAX_PAGE))
-    offset = max(0, filters.offset)
-    items = list(found[offset : offset + limit])
-    return {"count": found.count(), "items": [participant_out(p) for p in items]}
+    return paginate(found, page, participant_out)
 
 
-@router.get("/sessions/{slug}/participants/{pk}", response={200: ParticipantOut, 404: ErrorOut})
-def participant_detail(request: HttpRequest, slug: str, pk: int):
+@router.get("/sessions/{slug}/participants/{pk}", response=responses({200: ParticipantOut}, *READ))
+def participant_detail(request: HttpRequest, slug: Slug, pk: ObjectId):
     session = get_session_or_404(slug)
     return participant_out(get_listed_participant_or_404(session, request.user, pk))
 
 
 @router.get(
-    "/sessions/{slug}/participants/{pk}/free-slots", response={200: list[SlotOut], 404: ErrorOut}
+    "/sessions/{slug}/participants/{pk}/free-slots",
+    response=responses({200: list[SlotOut]}, *READ),
 )
-def free_slots(request: HttpRequest, slug: str, pk: int, online: bool = False):
+def free_slots(request: HttpRequest, slug: Slug, pk: ObjectId, query: Query[FreeSlotsQuery]):
+    """Slots where you and this participant are both free (with a table, unless online)."""
+    reject_unknown_params(request, FreeSlotsQuery)
+    online = query.online
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)
     me = get_participant_for_user_or_404(session, request.user)
@@ -247,8 +241,8 @@ def _my_profile(participant: B2BParticipant) -> dict:
     }
 
 
-@router.post("/sessions/{slug}/join", response={201: MyProfileOut, **ERRORS})
-def join(request: HttpRequest, slug: str):
+@router.post("/sessions/{slug}/join", response=responses({201: MyProfileOut}, *WRITE))
+def join(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     person = person_of(request.user)
     if person is None:
@@ -256,14 +250,14 @@ def join(request: HttpRequest, slug: str):
     return Status(201, _my_profile(services.join_session(person, session)))
 
 
-@router.get("/sessions/{slug}/me", response={200: MyProfileOut, 404: ErrorOut})
-def my_profile(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}/me", response=responses({200: MyProfileOut}, *READ))
+def my_profile(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     return _my_profile(get_participant_for_user_or_404(session, request.user))
 
 
-@router.patch("/sessions/{slug}/me", response={200: MyProfileOut, **ERRORS})
-def update_my_profile(request: HttpRequest, slug: str, data: ProfileIn):
+@router.patch("/sessions/{slug}/me", response=responses({200: MyProfileOut}, *WRITE))
+def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     fields = data.dict(exclude_unset=True, exclude={"submit", "sectors", "organisation"})
@@ -284,8 +278,8 @@ def update_my_profile(request: HttpRequest, slug: str, data: ProfileIn):
     return _my_profile(me)
 
 
-@router.post("/sessions/{slug}/me/logo", response={200: MyProfileOut, **ERRORS})
-def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
+@router.post("/sessions/{slug}/me/logo", response=responses({200: MyProfileOut}, *WRITE))
+def upload_logo(request: HttpRequest, slug: Slug, logo: File[UploadedFile]):
     """Your photo or logo (PNG, JPEG or WebP, 2 MB at most)."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
@@ -303,15 +297,15 @@ def upload_logo(request: HttpRequest, slug: str, logo: File[UploadedFile]):
     return _my_profile(me)
 
 
-@router.get("/sessions/{slug}/me/unavailable", response={200: UnavailableOut, 404: ErrorOut})
-def my_unavailable(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}/me/unavailable", response=responses({200: UnavailableOut}, *READ))
+def my_unavailable(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     return {"slots": sorted(queries.unavailable_indexes(me))}
 
 
-@router.put("/sessions/{slug}/me/unavailable", response={200: UnavailableOut, **ERRORS})
-def set_my_unavailable(request: HttpRequest, slug: str, data: UnavailableIn):
+@router.put("/sessions/{slug}/me/unavailable", response=responses({200: UnavailableOut}, *WRITE))
+def set_my_unavailable(request: HttpRequest, slug: Slug, data: UnavailableIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     return {"slots": services.set_unavailable(me, set(data.slots), me.person)}
@@ -320,8 +314,8 @@ def set_my_unavailable(request: HttpRequest, slug: str, data: UnavailableIn):
 # Requests ---------------------------------------------------------------------------
 
 
-@router.get("/sessions/{slug}/requests", response={200: RequestsOut, 404: ErrorOut})
-def my_requests(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}/requests", response=responses({200: RequestsOut}, *READ))
+def my_requests(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     received, sent = queries.requests_of(me)
@@ -331,34 +325,36 @@ def my_requests(request: HttpRequest, slug: str):
     }
 
 
-@router.post("/sessions/{slug}/requests", response={201: RequestOut, **ERRORS})
-def send_request(request: HttpRequest, slug: str, data: RequestIn):
+@router.post("/sessions/{slug}/requests", response=responses({201: RequestOut}, *WRITE))
+def send_request(request: HttpRequest, slug: Slug, data: RequestIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     recipient = get_listed_participant_or_404(session, request.user, data.recipient)
     return Status(201, request_out(services.send_request(me, recipient, data.message)))
 
 
-@router.get("/requests/{pk}", response={200: RequestOut, 404: ErrorOut})
-def request_detail(request: HttpRequest, pk: int):
+@router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
+def request_detail(request: HttpRequest, pk: ObjectId):
     found, _mine = get_request_for_user_or_404(request.user, pk)
     return request_out(found)
 
 
-@router.post("/requests/{pk}/accept", response={200: RequestOut, **ERRORS})
-def accept_request(request: HttpRequest, pk: int, data: AnswerIn):
+@router.post("/requests/{pk}/accept", response=responses({200: RequestOut}, *WRITE))
+def accept_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
     found, mine = get_request_for_user_or_404(request.user, pk)
     return request_out(services.answer_request(found, mine, accept=True, answer=data.answer))
 
 
-@router.post("/requests/{pk}/decline", response={200: RequestOut, **ERRORS})
-def decline_request(request: HttpRequest, pk: int, data: AnswerIn):
+@router.post("/requests/{pk}/decline", response=responses({200: RequestOut}, *WRITE))
+def decline_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
     found, mine = get_request_for_user_or_404(request.user, pk)
     return request_out(services.answer_request(found, mine, accept=False, answer=data.answer))
 
 
-@router.post("/requests/{pk}/withdraw", response={200: RequestOut, **ERRORS})
-def withdraw_request(request: HttpRequest, pk: int):
+@router.post(
+    "/requests/{pk}/withdraw", response=responses({200: RequestOut}, *AUTH_ERRORS, 404, 409, 422)
+)
+def withdraw_request(request: HttpRequest, pk: ObjectId):
     found, mine = get_request_for_user_or_404(request.user, pk)
     return request_out(services.withdraw_request(found, mine))
 
@@ -366,15 +362,15 @@ def withdraw_request(request: HttpRequest, pk: int):
 # Meetings ---------------------------------------------------------------------------
 
 
-@router.get("/sessions/{slug}/meetings", response={200: list[MeetingOut], 404: ErrorOut})
-def my_meetings(request: HttpRequest, slug: str):
+@router.get("/sessions/{slug}/meetings", response=responses({200: list[MeetingOut]}, *READ))
+def my_meetings(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     return [meeting_out(m, me) for m in queries.agenda(me)]
 
 
-@router.post("/sessions/{slug}/meetings", response={201: MeetingOut, **ERRORS})
-def book(request: HttpRequest, slug: str, data: BookIn):
+@router.post("/sessions/{slug}/meetings", response=responses({201: MeetingOut}, *WRITE))
+def book(request: HttpRequest, slug: Slug, data: BookIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     other = get_listed_participant_or_404(session, request.user, data.participant)
@@ -383,29 +379,29 @@ def book(request: HttpRequest, slug: str, data: BookIn):
     return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
 
 
-@router.get("/meetings/{pk}", response={200: MeetingOut, 404: ErrorOut})
-def meeting_detail(request: HttpRequest, pk: int):
+@router.get("/meetings/{pk}", response=responses({200: MeetingOut}, *READ))
+def meeting_detail(request: HttpRequest, pk: ObjectId):
     meeting, mine = _meeting_with_reports(request, pk)
     return meeting_out(meeting, mine)
 
 
-@router.post("/meetings/{pk}/reschedule", response={200: MeetingOut, **ERRORS})
-def reschedule(request: HttpRequest, pk: int, data: MoveIn):
+@router.post("/meetings/{pk}/reschedule", response=responses({200: MeetingOut}, *WRITE))
+def reschedule(request: HttpRequest, pk: ObjectId, data: MoveIn):
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     slot = _slot_or_error(meeting.session, data.slot)
     services.reschedule_meeting(meeting, mine, slot, online=data.online)
     return meeting_out(_meeting_with_reports(request, pk)[0], mine)
 
 
-@router.post("/meetings/{pk}/cancel", response={200: MeetingOut, **ERRORS})
-def cancel(request: HttpRequest, pk: int, data: CancelIn):
+@router.post("/meetings/{pk}/cancel", response=responses({200: MeetingOut}, *WRITE))
+def cancel(request: HttpRequest, pk: ObjectId, data: CancelIn):
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     services.cancel_meeting(meeting, mine, data.reason)
     return meeting_out(_meeting_with_reports(request, pk)[0], mine)
 
 
-@router.put("/meetings/{pk}/report", response={200: ReportOut, **ERRORS})
-def report(request: HttpRequest, pk: int, data: ReportIn):
+@router.put("/meetings/{pk}/report", response=responses({200: ReportOut}, *WRITE))
+def report(request: HttpRequest, pk: ObjectId, data: ReportIn):
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     saved = services.report_meeting(
         meeting, mine, took_place=data.took_place, outcome=data.outcome, note=data.note
@@ -416,9 +412,8 @@ def report(request: HttpRequest, pk: int, data: ReportIn):
 # Staff ------------------------------------------------------------------------------
 
 
-@router.get("/sessions/{slug}/grid", response={200: GridOut, 404: ErrorOut})
-def grid(request: HttpRequest, slug: str):
-    _staff(request)
+@router.get("/sessions/{slug}/grid", response=responses({200: GridOut}, *READ), auth=STAFF)
+def grid(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     cells = []
     slot_count = 0
@@ -449,15 +444,13 @@ def grid(request: HttpRequest, slug: str):
     return {"slots": slot_count, "tables": session.tables, "cells": cells}
 
 
-class ReviewIn(Schema):
-    approve: bool
-    note: str = ""
-
-
-@router.post("/sessions/{slug}/participants/{pk}/review", response={200: MyProfileOut, **ERRORS})
-def review(request: HttpRequest, slug: str, pk: int, data: ReviewIn):
+@router.post(
+    "/sessions/{slug}/participants/{pk}/review",
+    response=responses({200: MyProfileOut}, *WRITE),
+    auth=STAFF,
+)
+def review(request: HttpRequest, slug: Slug, pk: ObjectId, data: ReviewIn):
     """Staff: approve or reject a profile (the directory lists approved ones)."""
-    _staff(request)
     session = get_session_or_404(slug)
     participant = B2BParticipant.objects.filter(session=session, pk=pk).first()
     if participant is None:
@@ -468,9 +461,8 @@ def review(request: HttpRequest, slug: str, pk: int, data: ReviewIn):
     return _my_profile(participant)
 
 
-@router.get("/sessions/{slug}/figures", response={200: FiguresOut, 404: ErrorOut})
-def figures(request: HttpRequest, slug: str):
-    _staff(request)
+@router.get("/sessions/{slug}/figures", response=responses({200: FiguresOut}, *READ), auth=STAFF)
+def figures(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     result = queries.figures([session])
     return {
@@ -485,14 +477,14 @@ def figures(request: HttpRequest, slug: str):
     }
 
 
-@router.get("/sessions/{slug}/instance", response={200: dict, 404: ErrorOut})
-def instance(request: HttpRequest, slug: str):
-    _staff(request)
+@router.get("/sessions/{slug}/instance", response=responses({200: dict}, *READ), auth=STAFF)
+def instance(request: HttpRequest, slug: Slug):
     return session_to_instance(get_session_or_404(slug))
 
 
-@router.post("/sessions/{slug}/solution", response={200: SolutionOut, **ERRORS})
-def solution(request: HttpRequest, slug: str, data: SolutionIn):
-    _staff(request)
+@router.post(
+    "/sessions/{slug}/solution", response=responses({200: SolutionOut}, *WRITE), auth=STAFF
+)
+def solution(request: HttpRequest, slug: Slug, data: SolutionIn):
     session = get_session_or_404(slug)
     return apply_solution(session, data.dict(), person_of(request.user))

@@ -1,13 +1,17 @@
-"""In and Out schemas of the B2B API, with explicit field lists."""
+"""In and Out schemas of the B2B API, with explicit field lists (docs/api.md).
+
+Inputs subclass `InSchema` (unknown fields refused, strict types); free text is
+`Text`, ids are `ObjectId`.
+"""
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
+from primi_site.api_pagination import PageOut
+from primi_site.schemas import InSchema, ObjectId, Text
 
 
 class SessionOut(Schema):
@@ -57,34 +61,44 @@ class MyProfileOut(ParticipantOut):
     unavailable: list[int]
 
 
-class ProfileIn(Schema):
-    organisation: str | None = Field(None, max_length=200)
-    country: str | None = Field(None, max_length=2)
-    sectors: list[str] | None = None
-    offer_fr: str | None = None
-    offer_en: str | None = None
-    need_fr: str | None = None
-    need_en: str | None = None
-    languages: list[str] | None = None
-    mode: str | None = None
+class ProfileIn(InSchema):
+    organisation: Text | None = Field(None, min_length=1, max_length=200)
+    country: Text | None = Field(None, max_length=2)
+    sectors: list[Text] | None = Field(None, max_length=50)
+    offer_fr: Text | None = Field(None, max_length=5000)
+    offer_en: Text | None = Field(None, max_length=5000)
+    need_fr: Text | None = Field(None, max_length=5000)
+    need_en: Text | None = Field(None, max_length=5000)
+    languages: list[Text] | None = Field(None, max_length=20)
+    mode: Literal["in-person", "online", "both"] | None = None
     submit: bool = False
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"offer_en": "2D animation series", "submit": True}]}
+    )
 
-class UnavailableIn(Schema):
-    slots: list[int] = Field(max_length=2000)
+
+class UnavailableIn(InSchema):
+    slots: list[ObjectId] = Field(max_length=2000)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"slots": [1, 2]}]})
 
 
 class UnavailableOut(Schema):
     slots: list[int]
 
 
-class RequestIn(Schema):
-    recipient: int
-    message: str = Field("", max_length=2000)
+class RequestIn(InSchema):
+    recipient: ObjectId = Field(description="The participant id of the person asked.")
+    message: Text = Field("", max_length=2000)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"recipient": 12, "message": "Co-production?"}]}
+    )
 
 
-class AnswerIn(Schema):
-    answer: str = Field("", max_length=2000)
+class AnswerIn(InSchema):
+    answer: Text = Field("", max_length=2000)
 
 
 class RequestOut(Schema):
@@ -105,25 +119,34 @@ class RequestsOut(Schema):
     sent: list[RequestOut]
 
 
-class BookIn(Schema):
-    participant: int = Field(description="The other side's participant id.")
-    slot: int = Field(description="Slot number (index) in the session.")
+class BookIn(InSchema):
+    participant: ObjectId = Field(description="The other side's participant id.")
+    slot: ObjectId = Field(description="Slot number (index) in the session.")
     online: bool = False
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"participant": 12, "slot": 3, "online": False}]}
+    )
 
-class MoveIn(Schema):
-    slot: int
+
+class MoveIn(InSchema):
+    slot: ObjectId
     online: bool | None = None
 
 
-class CancelIn(Schema):
-    reason: str = Field("", max_length=300)
+class CancelIn(InSchema):
+    reason: Text = Field("", max_length=300)
 
 
-class ReportIn(Schema):
+class ReportIn(InSchema):
     took_place: bool
-    outcome: str = "none"
-    note: str = Field("", max_length=2000)
+    outcome: Literal["none", "lead", "partnership", "contract", "follow-up"] = "none"
+    note: Text = Field("", max_length=2000)
+
+
+class ReviewIn(InSchema):
+    approve: bool
+    note: Text = Field("", max_length=300)
 
 
 class ReportOut(Schema):
@@ -174,11 +197,41 @@ class SolutionOut(Schema):
     unscheduled: int
 
 
-class SolutionIn(Schema):
+class AssignmentIn(InSchema):
+    meeting: Text | int
+    slot: int
+    table: int | None = None
+
+
+class SolutionIn(InSchema):
     """A `primi-b2b-solution/1` document, as the scheduler writes it."""
 
-    format: str
-    instance: str | None = None
-    status: str | None = None
-    assignments: list[dict]
-    unscheduled: list[dict] = []
+    format: Text
+    instance: Text | int | None = None
+    status: Text | None = None
+    breaks: int | None = None
+    bound: int | None = None
+    seconds: float | int | None = None
+    assignments: list[AssignmentIn] = Field(max_length=20_000)
+    unscheduled: list[dict] = Field([], max_length=20_000)
+
+
+class DirectoryQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field("", max_length=100, pattern=r"^[^\x00]*$")
+    within: Literal["all", "offer", "need"] = "all"
+    sector: list[str] = Field([], max_length=20)
+    country: list[str] = Field([], max_length=20)
+    language: list[str] = Field([], max_length=20)
+    mode: Literal["", "in-person", "online"] = ""
+
+
+class FreeSlotsQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    online: bool = False
+
+
+class DirectoryOut(PageOut):
+    items: list[ParticipantOut]

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from bookings.services.registrations import enqueue_promotion
+from events import services
 from events.admin_forms import EventAdminForm
-from events.models import Event
+from events.models import Event, FeedToken
 
 EVENT_FIELDSETS = (
     (None, {"fields": ("kind", "status", "slug", "mission")}),
@@ -67,12 +68,25 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title_en",)}
     autocomplete_fields = ("mission",)
+    readonly_fields = ("sequence", "cancelled_at")
     save_on_top = True
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return (*self.fieldsets, (_("Calendars"), {"fields": ("sequence", "cancelled_at")}))
+
+    # Every change goes through the service: SEQUENCE, cancellation date, feed version.
+    def save_model(self, request, obj, form, change):
+        services.save_event(obj)
         if change and "capacity" in form.changed_data:
             enqueue_promotion(obj)  # more seats: the waitlist moves up
+
+    def delete_model(self, request, obj):
+        services.delete_event(obj)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_events(queryset)
 
 
 class EventInline(admin.StackedInline):
@@ -85,3 +99,37 @@ class EventInline(admin.StackedInline):
     extra = 0
     show_change_link = True
     classes = ("collapse",)
+
+
+def save_event_formset(formset) -> None:
+    """Save an inline formset of events through the service (used by the mission admin)."""
+    instances = formset.save(commit=False)
+    for event in formset.deleted_objects:
+        services.delete_event(event)
+    for event in instances:
+        services.save_event(event)
+    formset.save_m2m()
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Staff see who subscribed from where, and can revoke; secrets are never shown."""
+
+    list_display = ("name", "person", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    list_select_related = ("person__user",)
+    search_fields = ("name", "person__user__username", "person__user__email")
+    fields = ("person", "name", "created_at", "rotated_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected subscriptions"))
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.revoke_feed_token(token)

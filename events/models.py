@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import DEFAULT_OFFER_HOURS, Mission, WaitlistMode
+from missions.models import DEFAULT_OFFER_HOURS, Mission, Person, WaitlistMode
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
 from primi_site.timezones import validate_time_zone
@@ -114,6 +114,13 @@ class Event(BilingualMixin, models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How long the next person has to accept an offered seat."),
     )
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Rises with every change of time, place or status (calendar SEQUENCE)."),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -208,3 +215,63 @@ class Event(BilingualMixin, models.Model):
 
     def is_past(self, now: datetime) -> bool:
         return self.ends_at <= now
+
+
+class FeedVersion(models.Model):
+    """A counter bumped by every change of what a calendar feed shows, deletions included.
+
+    Feeds fold it into their ETag, so a deleted event changes the ETag although no
+    row is left to carry an `updated_at`.
+    """
+
+    scope = models.CharField(_("scope"), max_length=60, unique=True)
+    counter = models.PositiveBigIntegerField(_("counter"), default=0)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("feed version")
+        verbose_name_plural = _("feed versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.counter}"
+
+
+class FeedToken(models.Model):
+    """A capability for one person's private calendar feed (one per device).
+
+    Only the SHA-256 of the secret is kept: the secret is shown once, when it is
+    created or rotated, and cannot be read back.
+    """
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rotated_at = models.DateTimeField(_("rotated"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "name"],
+                condition=Q(revoked_at__isnull=True),
+                name="feed_token_name_unique_per_person",
+                violation_error_message=_("You already have a subscription with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

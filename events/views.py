@@ -41,7 +41,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "events/calendar.html",
-        {"form": form, "page": page, "filter_query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "feed_filters": {
+                "kind": filters.kinds,
+                "country": filters.countries,
+                "mission": filters.missions,
+            },
+        },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 

@@ -8,7 +8,9 @@ from bookings.admin import MissionQuotaInline
 from bookings.exceptions import RegistrationError
 from bookings.services.capacity import check_capacity
 from bookings.services.registrations import enqueue_promotion
-from events.admin import EventInline
+from events.admin import EventInline, save_event_formset
+from events.models import Event
+from missions import services
 from missions.models import Mission, Organisation, Person, Sector
 
 
@@ -82,7 +84,27 @@ class MissionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("partners",)
     inlines = (MissionQuotaInline, EventInline)
+    readonly_fields = ("sequence", "cancelled_at")
     save_on_top = True
+
+    # Every change goes through the services: SEQUENCE, cancellation date, feed version.
+    def save_model(self, request, obj, form, change):
+        services.save_mission(obj)
+        if change and "capacity" in form.changed_data:
+            enqueue_promotion(obj)  # more seats: the waitlist moves up
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Event:
+            save_event_formset(formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        services.delete_mission(obj)
+
+    def delete_queryset(self, request, queryset):
+        services.delete_missions(queryset)
+
     fieldsets = (
         (None, {"fields": ("direction", "status", "slug")}),
         (
@@ -112,6 +134,7 @@ class MissionAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Calendars"), {"fields": ("sequence", "cancelled_at")}),
         (
             _("Applications"),
             {
@@ -129,8 +152,3 @@ class MissionAdmin(admin.ModelAdmin):
             },
         ),
     )
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "capacity" in form.changed_data:
-            enqueue_promotion(obj)  # more seats: the waitlist moves up

@@ -262,6 +262,13 @@ class Mission(BilingualMixin, models.Model):
     fee_currency = models.CharField(
         _("fee currency"), max_length=3, default="EUR", validators=[validate_currency]
     )
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Rises with every change of dates, place or status (calendar SEQUENCE)."),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

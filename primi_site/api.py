@@ -1,39 +1,98 @@
-"""The API root: one NinjaAPI, one router per app (see the API issue)."""
+"""The API root: one NinjaAPI under /api/v1/, one router per app.
 
-from django.http import Http404
+Conventions (docs/api.md): separate input and output schemas with explicit fields;
+every operation lists its responses with `api_errors.responses`; errors in one shape
+(`api_errors`); authentication with `api_auth.AUTHENTICATED` / `api_auth.STAFF`;
+bounded pagination (`api_pagination`); `Idempotency-Key` on creations
+(`api_idempotency`). An app adds its router below.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.parser import Parser
 
 from bookings.api_b2b import router as b2b_router
-from bookings.exceptions import BookingError
+from events.api import router as events_router
+from missions.api import router as missions_router
+from primi_site.api_account import router as account_router
+from primi_site.api_errors import (
+    BodyTooLarge,
+    NulCharacter,
+    document_errors,
+    error_response,
+    install_error_handlers,
+)
+from primi_site.api_language import api_language
+from primi_site.api_webhooks import router as webhooks_router
 
-api = NinjaAPI(
+DESCRIPTION = """\
+Missions, events, registrations and B2B meetings of the PRIMI cluster.
+
+Authenticate with the browser session (send the CSRF token on unsafe methods) or a
+personal token: `Authorization: Bearer primi_…` (create one at `POST /tokens`).
+Every error has the same shape (`ErrorOut`). Lists take `limit` (≤ 100) and `offset`.
+Bilingual content follows `lang`, else `Accept-Language`, else French.
+Conventions, webhooks and signature verification: docs/api.md.
+"""
+
+
+class BoundedJSONParser(Parser):
+    """JSON bodies up to API_MAX_BODY_BYTES, without NUL characters (databases refuse
+    them; schemas declare free text as `Text`, this is the safety net)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        if len(request.body) > settings.API_MAX_BODY_BYTES:
+            raise BodyTooLarge
+        data = json.loads(request.body)
+        if b"\\u0000" in request.body and _holds_nul(data):
+            raise NulCharacter
+        return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+class PrimiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = PrimiAPI(
     title="PRIMI international API",
     version="1",
-    description="Missions, events, registrations and B2B meetings of the PRIMI cluster.",
+    description=DESCRIPTION,
     urls_namespace="api",
+    parser=BoundedJSONParser(),
 )
+install_error_handlers(api)
 
 
-@api.exception_handler(BookingError)
-def booking_error(request, exc: BookingError):
-    """Domain errors: 409 when the state refuses, 422 when the input is wrong."""
-    return api.create_response(
-        request, {"code": exc.code, "message": exc.message}, status=exc.status
-    )
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc: Http404):
-    from django.utils.translation import gettext as _
-
-    return api.create_response(
-        request, {"code": "not_found", "message": _("Not found.")}, status=404
-    )
-
-
-@api.get("/health", tags=["site"], summary="Liveness of the API")
-def health(request) -> dict:
+@api.get("/health", tags=["site"], summary="Liveness of the API", response={200: dict})
+def health(request: HttpRequest) -> dict:
     return {"status": "ok"}
 
 
+api.add_router("/", account_router)
+api.add_router("/", events_router)
+api.add_router("/", missions_router)
+api.add_router("/", webhooks_router)
 api.add_router("/b2b/", b2b_router)
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """Any other address under /api/: the API's 404, in its shape."""
+    with translation.override(api_language(request)):
+        return error_response(api, request, 404, "not_found", _("No such address in the API."))

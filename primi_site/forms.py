@@ -25,3 +25,21 @@ class PreferencesForm(forms.ModelForm):
         self.fields["time_zone"].help_text = _(
             "Times on the site are shown in each event's local time and in this zone."
         )
+
+
+class ApiTokenForm(forms.Form):
+    """A personal API token, created by its owner on the account page."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What it is for, for example “Partner CRM sync”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        choices=[("read", _("Read only")), ("write", _("Read and write"))],
+        initial="read",
+    )
+    expires_in_days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=730, initial=365
+    )

@@ -7,11 +7,14 @@ from django.shortcuts import render
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """The site's strict policy; the admin, whose widgets set inline styles, may use them."""
+    """The site's strict policy; the admin and the API's interactive docs, whose widgets
+    set inline styles, may use them."""
+
+    INLINE_STYLE_AREAS = ("/admin/", "/api/v1/docs")
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if request.path_info.startswith("/admin/") and parts.update is None:
+        if request.path_info.startswith(self.INLINE_STYLE_AREAS) and parts.update is None:
             parts.update = {"style-src": [UNSAFE_INLINE]}
         return parts
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "ninja",  # serves the interactive docs' assets itself (no CDN)
     "axes",
     "csp",
     "primi_site",
@@ -229,8 +230,46 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
+# The public API (docs/api.md). Rates are "<count>/<period>", period s, min, h or day.
+API_THROTTLE_WRITES = env("API_THROTTLE_WRITES", "60/min")
+API_THROTTLE_AUTH_FAILURES = env("API_THROTTLE_AUTH_FAILURES", "20/min")
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+API_TOKEN_DEFAULT_DAYS = env_int("API_TOKEN_DEFAULT_DAYS", 365)
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)
+API_LIST_CACHE_SECONDS = env_int("API_LIST_CACHE_SECONDS", 300)
+# Webhooks to partners' systems: HTTPS only; retries with exponential backoff.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 6)
+WEBHOOK_BACKOFF_SECONDS = env_int("WEBHOOK_BACKOFF_SECONDS", 60)
+# Hosts allowed over plain http (the tests' local receiver); empty everywhere else.
+WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
+
 # Registrations: how long an invitation link stays valid.
 PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
+
+# Cache: Redis when REDIS_URL is set (shared by every app server: API throttling counters,
+# rendered API lists), else in-process memory. The "feeds" cache keeps built calendar
+# feeds, keyed by their ETag.
+_CACHE_BACKEND = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+)
+CACHES = {
+    "default": {**_CACHE_BACKEND, "KEY_PREFIX": "primi"},
+    "feeds": {
+        **_CACHE_BACKEND,
+        "KEY_PREFIX": "primi-feeds",
+        "TIMEOUT": 24 * 3600,
+        **({} if REDIS_URL else {"LOCATION": "feeds", "OPTIONS": {"MAX_ENTRIES": 200}}),
+    },
+}
+
+# Calendar feeds: the sources of a person's private feed, most precise first
+# (see events/feed_sources.py).
+CALENDAR_FEED_SOURCES = [
+    "events.feed_sources.MissionProgrammeSource",
+]
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -15,3 +15,8 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # (a live server started with these variables). Never set by the real settings.
 PRIMI_TEST_LOCK_DISABLED = env_bool("PRIMI_TEST_LOCK_DISABLED", default=False)  # noqa: F405
 PRIMI_TEST_RACE_DELAY = float(env("PRIMI_TEST_RACE_DELAY", "0") or 0)  # noqa: F405
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
+    "feeds": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feeds"},
+}

@@ -1,15 +1,21 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, re_path, reverse_lazy
 
+from events import account_views, feed_views
 from events import views as event_views
 from missions import views as mission_views
 from primi_site import views
-from primi_site.api import api
+from primi_site.api import api, api_not_found
 
 account_patterns = [
     path("", views.account, name="account"),
+    path("tokens/", views.api_tokens, name="api_tokens"),
+    path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
+    path("calendar/new/", account_views.create_token, name="feed_token_create"),
+    path("calendar/<int:pk>/rotate/", account_views.rotate_token, name="feed_token_rotate"),
+    path("calendar/<int:pk>/revoke/", account_views.revoke_token, name="feed_token_revoke"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -44,6 +50,12 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Calendar feeds: outside the language prefix (the language is the `lang` parameter).
+    path("feeds/events.ics", feed_views.events_feed, name="feed_events"),
+    path("feeds/missions/<slug:slug>.ics", feed_views.mission_feed, name="feed_mission"),
+    path("feeds/events/<slug:slug>.ics", feed_views.event_download, name="feed_event"),
+    path("feeds/me/<str:token>.ics", feed_views.private_feed, name="feed_private"),
+    re_path(r"^api/", api_not_found),
 ]
 
 urlpatterns += i18n_patterns(

@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from events.account_views import calendar_subscriptions
 from events.queries import upcoming_events
 from missions.queries import upcoming_missions
-from primi_site.forms import PreferencesForm
+from primi_site.forms import ApiTokenForm, PreferencesForm
 from primi_site.middleware import person_of
+from primi_site.permissions import get_token_for_user_or_404
+from primi_site.services import tokens
 
 HOME_EVENTS = 8
 
@@ -111,4 +114,37 @@ def account(request: HttpRequest) -> HttpResponse:
         with translation.override(person.language):
             messages.success(request, _("Your preferences are saved."))
             return redirect(reverse("account"))
-    return render(request, "primi_site/account.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, **calendar_subscriptions(request, person)}
+    return render(request, "primi_site/account.html", context)
+
+
+@login_required
+@never_cache
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: list, create (the token is shown this once)."""
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            _record, created = tokens.create_token(
+                request.user,
+                name=data["name"],
+                scope=data["scope"],
+                expires_at=tokens.default_expiry(data["expires_in_days"]),
+            )
+        except tokens.TooManyTokens as refusal:
+            form.add_error(None, refusal.render_message())
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "created": created, "tokens": tokens.active_tokens(request.user)}
+    return render(request, "primi_site/api_tokens.html", context, status=201 if created else 200)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponseRedirect:
+    token = get_token_for_user_or_404(request.user, token_id)
+    tokens.revoke_token(token)
+    messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect(reverse("api_tokens"))

@@ -70,6 +70,25 @@ def _reset_language():
     translation.activate("fr")
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Cached API lists and throttle counters must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def two_people(db):
+    """Two members, each with a read-write API token (tests/api_support.py)."""
+    from tests.api_support import ApiClient, TwoPeople
+    from tests.factories import PersonFactory
+
+    return TwoPeople(owner=ApiClient(PersonFactory().user), other=ApiClient(PersonFactory().user))
+
+
 @pytest.fixture
 def live_server_factory(request):
     """Start gunicorn (threads) on the test PostgreSQL database; see tests/live.py.

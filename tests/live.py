@@ -34,18 +34,24 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(int(os.environ.get("PRIMI_LIVE_PORT_FIRST", 8101)), 8150)
+
+
+def ports() -> range:
+    """The ports a live server may take: PRIMI_LIVE_PORTS="first-last" (default 8101-8149)."""
+    first, _, last = os.environ.get("PRIMI_LIVE_PORTS", "8101-8149").partition("-")
+    return range(int(first), int(last or first) + 1)
 
 
 def free_port() -> int:
-    for port in PORTS:
+    candidates = ports()
+    for port in candidates:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
+    raise RuntimeError(f"no free port in {candidates.start}–{candidates.stop - 1}")
 
 
 def database_url(settings_dict: dict) -> str:

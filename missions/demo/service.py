@@ -10,8 +10,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
+from events import services as event_services
 from events.models import Event
 from events.timing import all_day_bounds, timed_bounds
+from missions import services as mission_services
 from missions.demo.data_events import CLOCK_CHANGE_EVENTS, STANDALONE_EVENTS
 from missions.demo.data_missions import MISSIONS
 from missions.demo.data_organisations import ACCOUNTS, DEMO_PASSWORD, ORGANISATIONS
@@ -261,9 +263,19 @@ def _upsert(
         for name, value in values.items():
             setattr(obj, name, value)
         obj.full_clean()
-        obj.save()
+        _save(obj)
         tally.mark(obj, created)
     return obj
+
+
+def _save(obj: models.Model) -> None:
+    """Events and missions go through their services (calendar SEQUENCE, feed version)."""
+    if isinstance(obj, Event):
+        event_services.save_event(obj)
+    elif isinstance(obj, Mission):
+        mission_services.save_mission(obj)
+    else:
+        obj.save()
 
 
 def _differs(obj: models.Model, name: str, value: Any) -> bool:

@@ -1,0 +1,48 @@
+"""State changes of missions, as calendars see them (see `events.services`)."""
+
+import logging
+
+from django.db import transaction
+
+from events.services import touch_feeds, track_revision
+from missions.models import Mission
+
+logger = logging.getLogger(__name__)
+
+MISSION_TRACKED = (
+    "status",
+    "time_zone",
+    "start_date",
+    "end_date",
+    "destination_city",
+    "destination_country",
+)
+
+
+@transaction.atomic
+def save_mission(mission: Mission) -> Mission:
+    """Create or update a mission as calendars must see it."""
+    changed = track_revision(mission, MISSION_TRACKED)
+    mission.save()
+    touch_feeds()
+    if changed:
+        logger.info(
+            "mission %s changed (%s), sequence %s", mission.pk, ", ".join(changed), mission.sequence
+        )
+    return mission
+
+
+@transaction.atomic
+def delete_mission(mission: Mission) -> None:
+    pk = mission.pk
+    mission.delete()
+    touch_feeds()
+    logger.info("mission %s deleted", pk)
+
+
+@transaction.atomic
+def delete_missions(missions) -> None:
+    pks = list(missions.values_list("pk", flat=True))
+    Mission.objects.filter(pk__in=pks).delete()
+    touch_feeds()
+    logger.info("missions %s deleted", pks)

@@ -1,0 +1,55 @@
+"""schemathesis over the live OpenAPI document: every operation, every check.
+
+The document is read from the running application (WSGI), as a client would. Runs
+are reproducible: a fixed seed, derandomised, a bounded number of examples.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, seed, settings
+
+from primi_site.services import tokens
+from tests.factories import EventFactory, MissionFactory, PersonFactory
+
+MAX_EXAMPLES = 15
+
+
+@pytest.fixture
+def api_schema(db, settings):
+    settings.API_THROTTLE_WRITES = "100000/min"
+    settings.API_THROTTLE_AUTH_FAILURES = "100000/min"
+    mission = MissionFactory(slug="toronto-2027")
+    EventFactory(slug="showcase", mission=mission)
+    # As Django's test client does: the WSGI handler must not close the test's
+    # connection (and its transaction) at the end of each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture
+def staff_token(db) -> str:
+    return tokens.create_token(PersonFactory(role="staff").user, name="fuzz", scope="write")[1]
+
+
+@schema.parametrize()
+@seed(20270601)
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_the_api_honours_its_openapi_document(case, staff_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {staff_token}"})
