@@ -1,23 +1,19 @@
 """The calendar entry of one B2B meeting, sent with each booking, move and cancellation.
 
-One small function so it can join the feeds' calendar module later: UID
-`meeting-<pk>@<host>`, SEQUENCE rising with each change, METHOD REQUEST for a
-booking or a move and CANCEL for a cancellation (RFC 5546).
+Built with the site's calendar module (`events.ical`): UID `meeting-<pk>@…` (the same
+forever), SEQUENCE rising with each change, local times with their VTIMEZONE, METHOD
+REQUEST for a booking or a move and CANCEL for a cancellation (RFC 5546).
 """
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
 
 from bookings.models import B2BParticipant, Meeting
+from events.ical import Attendee, CalendarItem, build_calendar, uid_for
 
 
 def meeting_uid(meeting: Meeting) -> str:
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"meeting-{meeting.pk}@{host}"
+    return uid_for("meeting", meeting.pk)
 
 
 def where(meeting: Meeting) -> str:
@@ -31,36 +27,24 @@ def where(meeting: Meeting) -> str:
 
 def meeting_calendar(meeting: Meeting, viewer: B2BParticipant) -> bytes:
     """The iTIP message for `viewer`, in the active language (callers override it)."""
-    cancelled = not meeting.is_active
     other = meeting.other(viewer)
-    calendar = Calendar()
-    calendar.add("prodid", "-//PRIMI international//B2B meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
-    entry = Event()
-    entry.add("uid", meeting_uid(meeting))
-    entry.add("sequence", meeting.sequence)
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", meeting.slot.starts_at)
-    entry.add("dtend", meeting.slot.ends_at)
-    entry.add("summary", _("B2B meeting with %(name)s") % {"name": other.organisation_name})
-    entry.add("location", where(meeting))
-    if meeting.online:
-        entry.add("url", meeting.video_url)
-    entry.add("description", str(meeting.session.event))
-    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{_sender_address()}")
-    organizer.params["cn"] = vText("PRIMI international")
-    entry.add("organizer", organizer)
-    for participant in meeting.sides():
-        attendee = vCalAddress(f"mailto:{participant.person.user.email}")
-        attendee.params["cn"] = vText(participant.organisation_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        entry.add("attendee", attendee, encode=0)
-    calendar.add_component(entry)
-    return calendar.to_ical()
-
-
-def _sender_address() -> str:
-    address = settings.DEFAULT_FROM_EMAIL
-    return address.rsplit("<", 1)[-1].rstrip(">").strip()
+    event = meeting.session.event
+    item = CalendarItem(
+        uid=meeting_uid(meeting),
+        sequence=meeting.sequence,
+        cancelled=not meeting.is_active,
+        summary=_("B2B meeting with %(name)s") % {"name": other.organisation_name},
+        starts_at=meeting.slot.starts_at,
+        ends_at=meeting.slot.ends_at,
+        time_zone=event.time_zone,
+        last_modified=meeting.updated_at or timezone.now(),
+        created=meeting.created_at,
+        description=str(event),
+        location=where(meeting),
+        url=meeting.video_url if meeting.online else "",
+    )
+    return build_calendar(
+        [item],
+        method="REQUEST" if meeting.is_active else "CANCEL",
+        attendee=Attendee(viewer.person.user.email, viewer.organisation_name),
+    )
