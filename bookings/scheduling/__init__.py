@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
+from . import lns
 from .instance import FORMAT, Id, Instance, InstanceError, Meeting, parse_instance
 from .model import Problem, Progress, greedy, solve_cp
 from .reasons import explain, presolve_reasons
@@ -56,6 +57,13 @@ def _fair(instance: Instance, slots: dict[int, int]) -> bool:
     return not counts or max(counts) - min(counts) <= instance.fairness
 
 
+LARGE = 30_000  # meeting-slot pairs above which one model is not built
+
+
+def large(problem: Problem) -> bool:
+    return sum(len(slots) for slots in problem.allowed.values()) > LARGE
+
+
 def solve(
     instance: Instance,
     time_limit: float = 60.0,
@@ -72,7 +80,8 @@ def solve(
     `progress(best_breaks, bound, elapsed_seconds)` is called on each improving solution.
     """
     started = time.monotonic()
-    deadline = started + time_limit
+    # Keep a little time for tables and reasons so that the limit holds overall.
+    deadline = started + time_limit - min(2.0, 0.05 * time_limit)
     prev = _previous_map(instance, previous)
     pre = presolve_reasons(instance)
     active = [i for i, m in enumerate(instance.meetings) if m.id not in pre]
@@ -89,19 +98,24 @@ def solve(
     published = {instance.index[mid] for mid in prev} & set(allowed)
     problem = Problem(instance, active, allowed, previous=moves, published=published)
     start = greedy(problem)
+    if len(start) == len(active):
+        start = lns.local_moves(problem, start, deadline)
     everything_possible = not pre
     # A fair, complete greedy schedule is a valid answer on its own.
     fallback = start if len(start) == len(active) and _fair(instance, start) else None
 
-    def remaining() -> float:
-        return max(0.1, deadline - time.monotonic())
-
+    if large(problem) and fallback is not None:
+        # Too big for one model within the limit: improve the greedy schedule piecewise.
+        slots = lns.improve(problem, start, deadline, progress)
+        status = "infeasible" if pre else "feasible"
+        return _build(instance, slots, status, None, started, prev, allow_moves, previous)
     share = 1.0 if len(start) == len(active) else 0.6
     strict = solve_cp(
         problem,
         optional=False,
         fairness=everything_possible,
-        time_limit=remaining() * share,
+        deadline=deadline,
+        share=share,
         workers=workers,
         hint=start,
         progress=progress,
@@ -118,7 +132,7 @@ def solve(
             problem,
             optional=True,
             fairness=everything_possible,
-            time_limit=remaining(),
+            deadline=deadline,
             workers=workers,
             hint=start,
             progress=progress,

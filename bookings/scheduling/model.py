@@ -13,6 +13,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ class Problem:
     allowed: dict[int, list[int]]  # index -> slots it may take
     previous: dict[int, int] = field(default_factory=dict)  # index -> slot before (moves)
     published: set[int] = field(default_factory=set)  # kept in preference to new meetings
+    # A neighbourhood of a larger schedule (see lns.py): slots where a participant is already
+    # busy with meetings left as they are, tables left per slot, the range each participant's
+    # breaks must stay in (fairness with the others), and a strict upper bound on breaks.
+    busy: dict[Id, set[int]] = field(default_factory=dict)
+    capacity: dict[int, int] | None = None
+    break_range: tuple[int, int] | None = None
+    breaks_below: int | None = None
 
     def participants_of(self) -> dict[Id, list[int]]:
         by_p: dict[Id, list[int]] = defaultdict(list)
@@ -143,7 +151,8 @@ def solve_cp(
     *,
     optional: bool,
     fairness: bool,
-    time_limit: float,
+    deadline: float,
+    share: float = 1.0,
     workers: int | None = None,
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
@@ -179,24 +188,30 @@ def solve_cp(
     for t, ms in by_slot.items():
         in_person = [x[i, t] for i in ms if not inst.meetings[i].online]
         online_in_slot[t] = len(ms) - len(in_person)
-        if len(in_person) > inst.tables:
-            mdl.Add(sum(in_person) <= inst.tables)
+        tables = inst.tables if problem.capacity is None else problem.capacity.get(t, 0)
+        if len(in_person) > tables:
+            mdl.Add(sum(in_person) <= tables)
 
     # Per participant: used, held (exact prefix), endBreak, breaks.
     by_p = problem.participants_of()
     used: dict[tuple[Id, int], object] = {}
     brk: dict[Id, cp_model.IntVar] = {}
     ub_total = 0
+    one = mdl.NewConstant(1)
     for p, ms in by_p.items():
-        degree = len(ms)
+        already = problem.busy.get(p, set())
+        degree = len(ms) + len(already)
         for t in range(1, T + 1):
+            if t in already:
+                used[p, t] = one
+                continue
             lits = [x[i, t] for i in ms if (i, t) in x]
             if not lits:
                 continue
             u = mdl.NewBoolVar(f"used{p}_{t}")
             mdl.Add(sum(lits) == u)  # also: at most one meeting per participant and slot
             used[p, t] = u
-        busy = [used[p, t] for t in range(1, T + 1) if (p, t) in used]
+        busy = [used[p, t] for t in range(1, T + 1) if (p, t) in used and t not in already]
         mdl.Add(sum(busy) == sum(place[i] for i in ms))  # implied constraint 1
         held_prev = None
         ends = []
@@ -233,13 +248,15 @@ def solve_cp(
         ub = max(0, min(degree - 1, (T - 1) // 2, len(ends)))
         ub_total += ub
         b = mdl.NewIntVar(0, ub, f"breaks{p}")
+        if problem.break_range is not None:
+            mdl.AddLinearConstraint(b, *problem.break_range)
         mdl.Add(b == sum(ends))
         brk[p] = b
 
     # Implied constraint 2 and parity: busy participants per slot.
     for t in range(1, T + 1):
         busy = [used[p, t] for p in by_p if (p, t) in used]
-        if not busy:
+        if not busy or problem.busy:  # a neighbourhood sees only some of the participants
             continue
         cap = min(inst.tables + online_in_slot[t], len(by_slot[t]))
         pairs = mdl.NewIntVar(0, cap, f"pairs{t}")
@@ -278,6 +295,8 @@ def solve_cp(
             moved.append(1)
     w_breaks = len(moved) + 1
     breaks_expr = sum(brk.values())
+    if problem.breaks_below is not None:
+        mdl.Add(breaks_expr < problem.breaks_below)
     objective = w_breaks * breaks_expr + sum(moved)
     if optional:
         # Published meetings weigh more than all the new ones together: they are kept first.
@@ -297,7 +316,8 @@ def solve_cp(
             mdl.AddHint(place[i], i in hint)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    # The time left after building the model (`share` of it), so the limit holds overall.
+    solver.parameters.max_time_in_seconds = max(0.1, (deadline - time.monotonic()) * share)
     solver.parameters.num_workers = workers or min(8, max(2, os.cpu_count() or 2))
     solver.parameters.random_seed = 0
     callback = _Callback(breaks_expr, w_breaks, optional, progress) if progress else None
