@@ -90,9 +90,12 @@ def test_a_cancelled_registration_stays_30_days_cancelled_with_a_higher_sequence
         2,
     )
     cancel_registration(again, by=person.user)
-    assert check_calendar(client.get(f"/feeds/me/{secret}.ics").content)[
-        uid("event", event.pk)
-    ].sequence == 3
+    assert (
+        check_calendar(client.get(f"/feeds/me/{secret}.ics").content)[
+            uid("event", event.pk)
+        ].sequence
+        == 3
+    )
     later = timezone.now() + timedelta(days=31)
     with mock.patch("django.utils.timezone.now", return_value=later):
         gone = client.get(f"/feeds/me/{secret}.ics")
