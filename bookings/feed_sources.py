@@ -30,8 +30,9 @@ from missions.models import Person
 
 
 def _shown(target, cutoff: datetime) -> bool:
-    """The Python twin of `events.queries.shown_in_feeds` for one event or mission."""
-    if target.status == "published":
+    """The Python twin of `events.queries.shown_in_feeds` for one event or mission; a
+    mission closed to applications still happens."""
+    if target.status in ("published", "closed"):
         return True
     if target.status != "cancelled":
         return False

@@ -63,6 +63,13 @@ def test_feed_holds_confirmed_registrations_and_confirmed_missions_with_programm
     assert {event.status for event in parsed.values()} == {"CONFIRMED"}
 
 
+def test_a_mission_closed_to_applications_stays_in_its_participants_feed(client):
+    person = PersonFactory()
+    mission = MissionFactory(status="closed")
+    ApplicationFactory(person=person, mission=mission, state="confirmed")
+    assert feed(client, person)[uid("mission", mission.pk)].status == "CONFIRMED"
+
+
 def test_a_partner_organisation_alone_no_longer_puts_a_mission_in_the_feed(client):
     person = PersonFactory()
     mission = MissionFactory()
