@@ -104,6 +104,7 @@ class EmailOutboxAdmin(admin.ModelAdmin):
         "registration",
         "change",
         "kind",
+        "sequence",
         "created_at",
         "claimed_at",
         "sent_at",

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Registrations and B2B meetings")
+
+    def ready(self) -> None:
+        from bookings import receivers  # noqa: F401

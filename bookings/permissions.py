@@ -30,7 +30,11 @@ def get_registration_for_user_or_404(user, registration_id: int) -> Registration
 
 
 def is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """The cluster's staff, as the API knows them: a Django staff account, or a person
+    with the staff role (`primi_site.permissions.is_staff`), and active."""
+    from primi_site.permissions import is_staff as is_cluster_staff
+
+    return bool(user.is_authenticated and user.is_active and is_cluster_staff(user))
 
 
 def get_registration_for_staff_or_404(user, registration_id: int) -> Registration:

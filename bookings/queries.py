@@ -2,7 +2,18 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from bookings.models import (
@@ -222,3 +233,88 @@ def invariant_violations(target: Target, *, settled: bool = False) -> list[str]:
     if settled and positions and target.capacity is not None and taken < target.capacity:
         problems.append(f"{target.capacity - taken} seats free while {len(positions)} wait")
     return problems
+
+
+# The person's calendar: what their private feed and their invitations show ---------
+
+ENDED_STATES = (RegistrationState.CANCELLED, RegistrationState.REJECTED)
+
+
+def _earlier_ended(target_field: str) -> Coalesce:
+    """How many of the outer row's person's registrations for its target ended before it."""
+    rows = (
+        Registration.objects.filter(
+            person=OuterRef("person"),
+            state__in=ENDED_STATES,
+            pk__lt=OuterRef("pk"),
+            **{target_field: OuterRef(target_field)},
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def with_calendar_offsets(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate `earlier_ended` (see `personal_sequence`) and `was_confirmed`."""
+    confirmed_once = RegistrationLog.objects.filter(
+        registration=OuterRef("pk"), to_state=RegistrationState.CONFIRMED
+    )
+    return registrations.annotate(
+        earlier_ended=Case(
+            When(event__isnull=False, then=_earlier_ended("event")),
+            default=_earlier_ended("mission"),
+            output_field=IntegerField(),
+        ),
+        was_confirmed=Exists(confirmed_once),
+    )
+
+
+def personal_sequence(target_sequence: int, earlier_ended: int, *, ended: bool) -> int:
+    """The SEQUENCE of a target in one person's calendar.
+
+    The target's own SEQUENCE rises with its time, place and status; the person's
+    part rises with their registrations: each registration that ended adds one for
+    its CANCEL, and a new registration after it one more for its REQUEST. So a
+    cancellation always outranks the confirmation before it, and a registration made
+    again outranks the cancellation (calendar clients ignore an update whose
+    SEQUENCE did not rise).
+    """
+    return target_sequence + 2 * earlier_ended + (1 if ended else 0)
+
+
+def earlier_ended_count(registration: Registration) -> int:
+    return (
+        Registration.objects.filter(
+            person_id=registration.person_id,
+            state__in=ENDED_STATES,
+            pk__lt=registration.pk,
+            **target_kwargs(registration.target),
+        )
+        .order_by()
+        .count()
+    )
+
+
+def sequence_of(registration: Registration) -> int:
+    """The SEQUENCE of the registration's target in its person's calendar, now."""
+    return personal_sequence(
+        registration.target.sequence,
+        earlier_ended_count(registration),
+        ended=registration.state in ENDED_STATES,
+    )
+
+
+def calendar_registrations(person: Person, cutoff) -> QuerySet[Registration]:
+    """The person's confirmed registrations, and those cancelled after having been
+    confirmed since `cutoff`, with what their calendar items need."""
+    recent_end = Q(state__in=ENDED_STATES, updated_at__gte=cutoff, was_confirmed=True)
+    return (
+        with_calendar_offsets(
+            Registration.objects.filter(person=person).select_related("event__mission", "mission")
+        )
+        .filter(Q(state=RegistrationState.CONFIRMED) | recent_end)
+        .order_by("-pk")  # the latest first: it wins over older ones of the same target
+    )

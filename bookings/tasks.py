@@ -12,6 +12,15 @@ def send_registration_email(outbox_id: int) -> bool:
     return emails.send_outbox(outbox_id)
 
 
+def send_event_updates(event_id: int) -> int:
+    """An event's time, place or status changed: its confirmed registrants get the
+    updated invitation, once per (registration, SEQUENCE) however often this runs."""
+    sent = 0
+    for outbox_id in emails.owe_event_updates(event_id):
+        sent += emails.send_outbox(outbox_id)
+    return sent
+
+
 def promote_waitlist(kind: str, pk: int) -> int:
     return len(waitlist.promote_waitlist(kind, pk))
 

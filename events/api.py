@@ -7,18 +7,32 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import Query, Router
+from ninja.responses import Status
 
-from events import queries
-from events.models import Event
-from events.schemas import EventOut, EventPageOut, EventQuery
+from events import queries, services
+from events.calendar_links import webcal
+from events.models import Event, FeedToken
+from events.schemas import (
+    EventOut,
+    EventPageOut,
+    EventQuery,
+    FeedTokenCreatedOut,
+    FeedTokenIn,
+    FeedTokenListOut,
+)
 from missions.schemas import Slug
+from primi_site.api_auth import AUTHENTICATED
 from primi_site.api_cache import PUBLIC, cached_list
-from primi_site.api_errors import responses
+from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
+from primi_site.api_errors import WITH_BODY, responses
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.bilingual import localized
+from primi_site.middleware import person_of
+from primi_site.schemas import ObjectId
 
 router = Router(tags=["events"])
+calendar_router = Router(tags=["calendar"], auth=AUTHENTICATED)
 
 
 def _mission_ref(event: Event, language: str) -> dict | None:
@@ -120,3 +134,64 @@ def get_event(request: HttpRequest, slug: Slug, options: Query[LangQuery]) -> di
     language = api_language(request)
     with translation.override(language):
         return event_detail_out(event, language)
+
+
+# Private calendar feeds: the person's subscriptions ------------------------------
+
+
+def _person_or_404(request: HttpRequest):
+    person = person_of(request.user)
+    if person is None:
+        raise Http404("No profile.")
+    return person
+
+
+def feed_token_out(token: FeedToken) -> dict:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "created_at": token.created_at,
+        "rotated_at": token.rotated_at,
+        "last_used_at": token.last_used_at,
+    }
+
+
+@calendar_router.get(
+    "/feed-tokens",
+    response=responses({200: FeedTokenListOut}, *AUTH_ERRORS, 404),
+    summary="My calendar subscriptions",
+    description="Active private-feed tokens (at most 20); their secrets are never shown again.",
+)
+def list_feed_tokens(request: HttpRequest) -> dict:
+    person = _person_or_404(request)
+    return {"items": [feed_token_out(token) for token in queries.feed_tokens_of(person)]}
+
+
+@calendar_router.post(
+    "/feed-tokens",
+    response=responses({201: FeedTokenCreatedOut}, *AUTH_ERRORS, *WITH_BODY, 404),
+    summary="Create a calendar subscription",
+    description=(
+        "The answer holds the private feed's address, shown this once (only a hash of its "
+        "secret is kept). 422 for a name already used or past 20 subscriptions."
+    ),
+)
+def create_feed_token(request: HttpRequest, payload: FeedTokenIn) -> Status:
+    person = _person_or_404(request)
+    token, secret = services.create_feed_token(person, payload.name)
+    feed_url = settings.SITE_URL + reverse("feed_private", kwargs={"token": secret})
+    return Status(
+        201, {**feed_token_out(token), "feed_url": feed_url, "webcal_url": webcal(feed_url)}
+    )
+
+
+@calendar_router.delete(
+    "/feed-tokens/{token_id}",
+    response=responses({204: None}, *AUTH_ERRORS, 404, 422),
+    summary="Revoke a calendar subscription",
+    description="At once: its address answers 404 from now on.",
+)
+def revoke_feed_token(request: HttpRequest, token_id: ObjectId) -> Status:
+    person = _person_or_404(request)
+    services.revoke_feed_token(queries.get_feed_token_for_person_or_404(person, token_id))
+    return Status(204, None)

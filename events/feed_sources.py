@@ -15,24 +15,19 @@ Items of several sources with the same UID are shown once: the first source list
 wins, so list the most precise sources (a confirmed registration, a meeting) before
 the broadest (a mission's programme).
 
-To plug a source in (confirmed registrations, B2B meetings): write the class in its
-app (for example `bookings/feed_sources.py`), add its dotted path to the setting,
+The sources plugged in: `bookings.feed_sources.RegistrationSource` (confirmed
+registrations and applications, and the programmes of those missions). To plug
+another in (B2B meetings): write the class in its app, add its dotted path to the
+setting,
 and call `events.services.touch_feeds()` from the services that change its rows
 only if its fingerprint cannot see the change by itself (a deletion).
 """
 
-from datetime import datetime
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import DateTimeField, Expression, IntegerField, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, IntegerField, Subquery
 from django.utils.module_loading import import_string
-
-from events.ical import CalendarItem, event_item, mission_item
-from events.models import Event
-from events.queries import shown_in_feeds
-from missions.models import Mission, Person
 
 
 class SubqueryAggregate(Subquery):
@@ -53,49 +48,6 @@ def latest(queryset, field: str) -> SubqueryAggregate:
     return SubqueryAggregate(
         queryset.order_by().values(field), f"MAX({field})", output_field=DateTimeField()
     )
-
-
-class MissionProgrammeSource:
-    """The missions a person takes part in, and their programmes.
-
-    Today a person takes part in a mission when their organisation is one of its
-    partners (a delegation's clusters and companies, a host abroad). Confirmed
-    applications join through the registrations source.
-    """
-
-    name = "missions"
-
-    def fingerprint(self, person: Person) -> dict[str, Expression]:
-        # Events and missions are covered by the calendar version; what is the
-        # person's own is which organisation they belong to.
-        return {
-            "organisation": Subquery(
-                Person.objects.filter(pk=person.pk).values("organisation_id"),
-                output_field=IntegerField(),
-            )
-        }
-
-    def missions(self, person: Person, cutoff: datetime):
-        if person.organisation_id is None:
-            return Mission.objects.none()
-        return (
-            Mission.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at"))
-            .filter(shown_in_feeds(cutoff), partners=person.organisation_id)
-            .order_by("start_date", "pk")
-        )
-
-    def items(self, person: Person, language: str, cutoff: datetime) -> list[CalendarItem]:
-        missions = list(self.missions(person, cutoff))
-        if not missions:
-            return []
-        events = (
-            Event.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at"))
-            .filter(shown_in_feeds(cutoff), mission__in=missions)
-            .select_related("mission")
-        )
-        return [mission_item(mission, language) for mission in missions] + [
-            event_item(event, language) for event in events
-        ]
 
 
 @lru_cache(maxsize=8)

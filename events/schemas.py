@@ -10,7 +10,7 @@ from events.models import Event
 from missions.schemas import CountryCode, MissionRefOut, Slug
 from primi_site.api_language import LANG_DESCRIPTION
 from primi_site.api_pagination import PageOut
-from primi_site.schemas import Text
+from primi_site.schemas import InSchema, Text
 
 Kind = Literal[tuple(Event.Kind.values)]  # type: ignore[valid-type]
 
@@ -117,3 +117,28 @@ class EventOut(EventSummaryOut):
 
 class EventPageOut(PageOut):
     items: list[EventSummaryOut]
+
+
+class FeedTokenIn(InSchema):
+    name: Text = Field(
+        min_length=1, max_length=80, description="Where it is used: “Phone”, “Laptop”."
+    )
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "Phone"}]})
+
+
+class FeedTokenOut(Schema):
+    id: int
+    name: str
+    created_at: datetime
+    rotated_at: datetime | None
+    last_used_at: datetime | None
+
+
+class FeedTokenCreatedOut(FeedTokenOut):
+    feed_url: str = Field(description="The private feed's address, shown this once.")
+    webcal_url: str
+
+
+class FeedTokenListOut(Schema):
+    items: list[FeedTokenOut]

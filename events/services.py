@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, FeedToken, FeedVersion
+from events.signals import event_revised
 from missions.models import Person
 
 logger = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ def track_revision(instance: Model, tracked: tuple[str, ...]) -> list[str]:
 
 @transaction.atomic
 def save_event(event: Event) -> Event:
-    """Create or update an event as calendars must see it."""
+    """Create or update an event as calendars must see it; a change of time, place or
+    status is announced (`events.signals.event_revised`: the registrants' invitations)."""
     changed = track_revision(event, EVENT_TRACKED)
     event.save()
     touch_feeds()
@@ -86,6 +88,7 @@ def save_event(event: Event) -> Event:
         logger.info(
             "event %s changed (%s), sequence %s", event.pk, ", ".join(changed), event.sequence
         )
+        event_revised.send(sender=Event, event=event, changed=changed)
     return event
 
 

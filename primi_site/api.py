@@ -18,6 +18,9 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from bookings.api_b2b import router as b2b_router
+from bookings.api import router as bookings_router
+from bookings.api import staff_router as bookings_staff_router
+from events.api import calendar_router
 from events.api import router as events_router
 from missions.api import router as missions_router
 from primi_site.api_account import router as account_router
@@ -87,6 +90,9 @@ def health(request: HttpRequest) -> dict:
 
 api.add_router("/", account_router)
 api.add_router("/", events_router)
+api.add_router("/", calendar_router)
+api.add_router("/", bookings_router)
+api.add_router("/", bookings_staff_router)
 api.add_router("/", missions_router)
 api.add_router("/", webhooks_router)
 api.add_router("/b2b/", b2b_router)

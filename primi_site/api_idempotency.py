@@ -22,6 +22,7 @@ claimed before it runs and completed after.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -32,7 +33,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Header, Schema
-from ninja.responses import Status
+from ninja.responses import NinjaJSONEncoder, Status
 
 from primi_site.api_errors import DomainError
 from primi_site.models import IdempotencyKey
@@ -120,7 +121,13 @@ def idempotent(
     status, value = (
         (result.status_code, result.value) if isinstance(result, Status) else (200, result)
     )
-    body = schema.model_validate(value, from_attributes=True).model_dump(mode="json")
+    # Serialised as the API renders it (times to the millisecond), so that a replay is
+    # byte for byte the first answer.
+    body = json.loads(
+        json.dumps(
+            schema.model_validate(value, from_attributes=True).model_dump(), cls=NinjaJSONEncoder
+        )
+    )
     IdempotencyKey.objects.filter(pk=record.pk).update(
         state=IdempotencyKey.State.COMPLETED, response_status=status, response_body=body
     )

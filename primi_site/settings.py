@@ -268,7 +268,7 @@ CACHES = {
 # Calendar feeds: the sources of a person's private feed, most precise first
 # (see events/feed_sources.py).
 CALENDAR_FEED_SOURCES = [
-    "events.feed_sources.MissionProgrammeSource",
+    "bookings.feed_sources.RegistrationSource",
 ]
 
 if PRODUCTION:

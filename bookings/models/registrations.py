@@ -275,6 +275,7 @@ class EmailOutbox(models.Model):
         PROMOTED = "promoted", _("Promoted from the waitlist")
         REJECTED = "rejected", _("Application rejected")
         CANCELLED = "cancelled", _("Registration cancelled")
+        UPDATED = "updated", _("Event changed")
 
     registration = models.ForeignKey(
         Registration,
@@ -283,9 +284,21 @@ class EmailOutbox(models.Model):
         verbose_name=_("registration"),
     )
     change = models.ForeignKey(
-        RegistrationLog, on_delete=models.CASCADE, related_name="emails", verbose_name=_("change")
+        RegistrationLog,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("change"),
+        help_text=_("The registration's change; empty for an event's update."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    sequence = models.PositiveIntegerField(
+        _("event revision"),
+        null=True,
+        blank=True,
+        help_text=_("For an event's update: the SEQUENCE it announces (one email each)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     claimed_at = models.DateTimeField(
         _("being sent since"),
@@ -304,6 +317,16 @@ class EmailOutbox(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "kind", "change"], name="email_once_per_change"
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "sequence"],
+                condition=Q(kind="updated"),
+                name="email_once_per_revision",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="updated", change__isnull=True, sequence__isnull=False)
+                | (~Q(kind="updated") & Q(change__isnull=False)),
+                name="email_change_or_revision",
             ),
         ]
         indexes = [

@@ -50,10 +50,37 @@ def enqueue(func: str, *args) -> None:
     transaction.on_commit(lambda: async_task(func, *args), robust=True)
 
 
+def webhook_type(from_state: str, to_state: str) -> str:
+    if not from_state:
+        return "registration.created"
+    if to_state == State.CANCELLED:
+        return "registration.cancelled"
+    return "registration.changed"
+
+
+def notify_partners(registration: Registration, from_state: str) -> None:
+    """The webhook of the change: ids, slugs and states only (no personal data)."""
+    from primi_site.services.webhooks import emit
+
+    target = registration.target
+    emit(
+        webhook_type(from_state, registration.state),
+        {
+            "registration": registration.pk,
+            "kind": "event" if registration.event_id else "mission",
+            "event": target.slug if registration.event_id else None,
+            "mission": target.slug if registration.mission_id else None,
+            "state": registration.state,
+            "previous_state": from_state or None,
+        },
+    )
+
+
 def record(
     registration: Registration, from_state: str, *, by=None, reason: str = ""
 ) -> RegistrationLog:
-    """Log the change just written and owe its email, in the same transaction."""
+    """Log the change just written, owe its email and its webhook, in the same
+    transaction (both are sent after the commit)."""
     change = RegistrationLog.objects.create(
         registration=registration,
         by=by if by is not None and by.is_authenticated else None,
@@ -65,6 +92,7 @@ def record(
     if kind:
         outbox = EmailOutbox.objects.create(registration=registration, change=change, kind=kind)
         enqueue("bookings.tasks.send_registration_email", outbox.pk)
+    notify_partners(registration, from_state)
     return change
 
 

@@ -1,5 +1,11 @@
 """The emails of registrations, each in its recipient's language, each sent once.
 
+A confirmation carries an invitation (iTIP `METHOD:REQUEST`, `events.invitations`),
+the cancellation of a confirmed registration a `METHOD:CANCEL`, and each change of a
+confirmed event's time, place or status an updated REQUEST (or a CANCEL when the
+event is cancelled): one email per registration and event SEQUENCE. Their UIDs and
+SEQUENCEs are those of the person's private feed (`bookings.feed_sources`).
+
 A state change writes an `EmailOutbox` row in its own transaction; the job sends
 it. Sending claims the row first (an UPDATE that only one run can win), so a job
 run twice sends one email, and no database lock is held while the mail server
@@ -11,14 +17,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import EmailOutbox
-from bookings.queries import position_of
-from events.ical import event_calendar, filename_for, mission_calendar
+from bookings.models import EmailOutbox, Registration, RegistrationState
+from bookings.queries import earlier_ended_count, personal_sequence, position_of
+from events.ical import event_calendar, mission_calendar
+from events.invitations import CalendarInvitation, recipient_of
 from primi_site.formatting import describe_moment
 
 Kind = EmailOutbox.Kind
@@ -32,8 +40,38 @@ SUBJECTS = {
     Kind.PROMOTED: _("A seat freed up, you are confirmed: %(title)s"),
     Kind.REJECTED: _("Your application: %(title)s"),
     Kind.CANCELLED: _("Registration cancelled: %(title)s"),
+    Kind.UPDATED: _("Updated: %(title)s"),
 }
-WITH_CALENDAR = (Kind.CONFIRMED, Kind.PROMOTED)
+EVENT_CANCELLED_SUBJECT = _("Cancelled: %(title)s")
+REQUESTS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.UPDATED)
+
+
+def calendar_method(outbox: EmailOutbox) -> str | None:
+    """REQUEST, CANCEL or None (no invitation) for this email."""
+    registration = outbox.registration
+    if outbox.kind == Kind.UPDATED:
+        return "CANCEL" if registration.target.status == "cancelled" else "REQUEST"
+    if outbox.kind in REQUESTS:
+        return "REQUEST"
+    if outbox.kind == Kind.CANCELLED and outbox.change.from_state == RegistrationState.CONFIRMED:
+        return "CANCEL"  # only what was confirmed (and so sent as a REQUEST) is cancelled
+    return None
+
+
+def invitation_calendar(registration: Registration, method: str) -> bytes:
+    """The registration's target as an invitation, with the person's SEQUENCE."""
+    person = registration.person
+    target = registration.target
+    ended = method == "CANCEL" and target.status != "cancelled"
+    sequence = personal_sequence(target.sequence, earlier_ended_count(registration), ended=ended)
+    build = event_calendar if registration.event_id else mission_calendar
+    return build(
+        target,
+        person.language,
+        method,
+        attendee=recipient_of(person).attendee,
+        sequence=sequence,
+    )
 
 
 def build_message(outbox: EmailOutbox) -> EmailMessage:
@@ -41,6 +79,10 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
     person = registration.person
     target = registration.target
     language = person.language
+    method = calendar_method(outbox)
+    subject_template = SUBJECTS[outbox.kind]
+    if outbox.kind == Kind.UPDATED and method == "CANCEL":
+        subject_template = EVENT_CANCELLED_SUBJECT
     with translation.override(language):
         position = position_of(registration) if outbox.kind == Kind.WAITLISTED else None
         title = target.tr("title", language).text
@@ -53,21 +95,24 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "is_event": registration.event_id is not None,
             "position": position,
             "offer_until": _offer_until(registration, person),
-            "reason": outbox.change.reason,
+            "reason": outbox.change.reason if outbox.change else "",
+            "with_invitation": method is not None,
+            "event_cancelled": target.status == "cancelled",
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
         }
-        subject = str(SUBJECTS[outbox.kind]) % {"title": title, "position": position or "—"}
+        subject = str(subject_template) % {"title": title, "position": position or "—"}
         body = render_to_string("bookings/emails/registration.txt", context)
-    message = EmailMessage(subject, body, to=[person.user.email])
-    if outbox.kind in WITH_CALENDAR:
-        content = (
-            event_calendar(target, language)
-            if registration.event_id
-            else mission_calendar(target, language)
-        )
-        message.attach(filename_for(target), content, "text/calendar; charset=utf-8")
-    return message
+    if method is None:
+        return EmailMessage(subject, body, to=[person.user.email])
+    return CalendarInvitation(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,  # the ORGANIZER of the calendar part
+        [person.user.email],
+        calendar=invitation_calendar(registration, method),
+        method=method,
+    )
 
 
 def _offer_until(registration, person) -> str:
@@ -108,6 +153,10 @@ def send_outbox(outbox_id: int, *, now: datetime | None = None) -> bool:
         "registration__mission",
         "change",
     ).get(pk=outbox_id)
+    if outbox.kind == Kind.UPDATED and outbox.registration.state != RegistrationState.CONFIRMED:
+        # Cancelled meanwhile: its own CANCEL went out; nothing more to say.
+        EmailOutbox.objects.filter(pk=outbox_id).update(sent_at=timezone.now())
+        return False
     try:
         build_message(outbox).send()
     except Exception as exc:
@@ -128,4 +177,36 @@ def unsent(older_than: timedelta, now: datetime | None = None) -> list[int]:
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def owe_event_updates(event_id: int) -> list[int]:
+    """Owe each confirmed registrant of the event one email for its current SEQUENCE.
+
+    Idempotent: one row per (registration, SEQUENCE) (a unique constraint); returns
+    the rows of this revision not sent yet.
+    """
+    from events.models import Event
+
+    event = Event.objects.filter(pk=event_id).only("pk", "sequence").first()
+    if event is None:
+        return []
+    confirmed = Registration.objects.filter(event=event, state=RegistrationState.CONFIRMED)
+    with transaction.atomic():
+        EmailOutbox.objects.bulk_create(
+            [
+                EmailOutbox(registration_id=pk, kind=Kind.UPDATED, sequence=event.sequence)
+                for pk in confirmed.values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+    return list(
+        EmailOutbox.objects.filter(
+            registration__event=event,
+            kind=Kind.UPDATED,
+            sequence=event.sequence,
+            sent_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

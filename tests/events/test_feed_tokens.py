@@ -13,7 +13,13 @@ from django.utils import timezone
 from events import services
 from events.models import FeedToken
 from tests.events.ical_checks import check_calendar, content_lines
-from tests.factories import EventFactory, MissionFactory, PartnerFactory, PersonFactory
+from tests.factories import (
+    ApplicationFactory,
+    EventFactory,
+    MissionFactory,
+    PartnerFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +33,11 @@ def _empty_feed_cache():
 
 def delegate(**kwargs):
     return PersonFactory(organisation=PartnerFactory(), role="delegate", **kwargs)
+
+
+def confirm(person, mission):
+    """The person's confirmed application: the mission and its programme join their feed."""
+    return ApplicationFactory(person=person, mission=mission, state="confirmed")
 
 
 def test_token_has_256_random_bits_and_only_its_hash_is_stored():
@@ -56,7 +67,7 @@ def test_names_are_unique_among_active_tokens_and_bounded_in_number():
 def test_private_feed_shows_the_programme_of_the_persons_missions(client):
     person = delegate(language="en")
     mission = MissionFactory(title_en="Delegation to Marseille")
-    mission.partners.add(person.organisation)
+    confirm(person, mission)
     inside = EventFactory(mission=mission, title_en="Studio visit")
     EventFactory(title_en="Not mine")
     MissionFactory()  # a mission of others
@@ -78,7 +89,7 @@ def test_private_feed_shows_the_programme_of_the_persons_missions(client):
 def test_private_feed_language_defaults_to_the_owner_and_follows_lang(client):
     person = delegate(language="en")
     mission = MissionFactory(title_fr="Délégation", title_en="Delegation")
-    mission.partners.add(person.organisation)
+    confirm(person, mission)
     _token, secret = services.create_feed_token(person, "Phone")
     assert "SUMMARY:Delegation" in content_lines(client.get(f"/feeds/me/{secret}.ics").content)
     french = client.get(f"/feeds/me/{secret}.ics?lang=fr")
@@ -102,18 +113,17 @@ def test_wrong_rotated_and_revoked_tokens_get_the_same_bare_404(client):
         assert response["Referrer-Policy"] == "no-referrer"
 
 
-def test_private_feed_etag_moves_when_the_person_changes_organisation(client):
+def test_private_feed_etag_moves_when_the_persons_registration_changes(client):
     person = delegate()
     mission = MissionFactory()
-    mission.partners.add(person.organisation)
+    application = confirm(person, mission)
     _token, secret = services.create_feed_token(person, "Phone")
     first = client.get(f"/feeds/me/{secret}.ics")
     assert (
         client.get(f"/feeds/me/{secret}.ics", headers={"If-None-Match": first["ETag"]}).status_code
         == 304
     )
-    person.organisation = PartnerFactory()
-    person.save()
+    application.delete()  # a deletion too (the admin's)
     second = client.get(f"/feeds/me/{secret}.ics", headers={"If-None-Match": first["ETag"]})
     assert second.status_code == 200
     assert b"BEGIN:VEVENT" not in second.content
@@ -145,15 +155,15 @@ def private_feed_queries(client, secret: str) -> int:
 def test_private_feed_query_count_does_not_grow_with_items(client):
     person = delegate()
     mission = MissionFactory()
-    mission.partners.add(person.organisation)
+    confirm(person, mission)
     EventFactory(mission=mission)
     _token, secret = services.create_feed_token(person, "Phone")
     one = private_feed_queries(client, secret)
     EventFactory.create_batch(2, mission=mission)
     other = MissionFactory()
-    other.partners.add(person.organisation)
+    confirm(person, other)
     three = private_feed_queries(client, secret)
-    assert one == three == 4  # token, version, missions, events
+    assert one == three == 4  # token, version, registrations, programmes
 
 
 def sign_in(client, person, language="en"):
@@ -271,10 +281,10 @@ def test_a_plugged_source_adds_items_and_moves_the_etag(client, settings):
 
     person = delegate(language="en")
     mission = MissionFactory(title_en="Delegation")
-    mission.partners.add(person.organisation)
+    confirm(person, mission)
     FakeMeetingSource.revision, FakeMeetingSource.mission_pk = 1, mission.pk
     settings.CALENDAR_FEED_SOURCES = [
-        "events.feed_sources.MissionProgrammeSource",
+        "bookings.feed_sources.RegistrationSource",
         "tests.events.test_feed_tokens.FakeMeetingSource",
     ]
     feed_sources._load.cache_clear()

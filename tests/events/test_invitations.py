@@ -8,7 +8,13 @@ from events import services
 from events.invitations import event_invitation, mission_invitation, recipient_of
 from events.models import Event
 from tests.events.ical_checks import check_calendar, content_lines
-from tests.factories import EventFactory, MissionFactory, PartnerFactory, PersonFactory
+from tests.factories import (
+    ApplicationFactory,
+    EventFactory,
+    MissionFactory,
+    PartnerFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +85,7 @@ def test_invitation_is_in_the_recipients_language_with_their_time():
 def test_uid_equals_the_one_in_the_private_feed(client):
     person = delegate()
     mission = MissionFactory(start_date=date(2027, 5, 10), end_date=date(2027, 5, 14))
-    mission.partners.add(person.organisation)
+    ApplicationFactory(person=person, mission=mission, state="confirmed")
     event = EventFactory(mission=mission)
     _token, secret = services.create_feed_token(person, "Phone")
     feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content, "feed")

@@ -1,0 +1,106 @@
+"""The registrations source of a person's private calendar feed.
+
+What a person's calendar holds is what they are confirmed for:
+
+- each event they hold a confirmed registration for;
+- each mission they hold a confirmed application for, with its programme (the
+  mission's published events, and those cancelled lately);
+- for `RETENTION` (30 days) after it, what they were confirmed for and cancelled:
+  the same UIDs, `STATUS:CANCELLED` and a higher SEQUENCE
+  (`bookings.queries.personal_sequence`), so that subscribed calendars remove it.
+
+The UIDs are those of the invitations (`event-12@…`, `mission-3@…`): accepting an
+invitation and subscribing to the feed show one entry.
+"""
+
+from dataclasses import replace
+from datetime import datetime
+
+from django.db.models import Expression
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bookings import queries
+from bookings.models import Registration
+from events.feed_sources import count_of, latest
+from events.ical import CalendarItem, event_item, mission_item
+from events.models import Event
+from events.queries import shown_in_feeds
+from missions.models import Person
+
+
+def _shown(target, cutoff: datetime) -> bool:
+    """The Python twin of `events.queries.shown_in_feeds` for one event or mission; a
+    mission closed to applications still happens."""
+    if target.status in ("published", "closed"):
+        return True
+    if target.status != "cancelled":
+        return False
+    return (target.cancelled_at or target.updated_at) >= cutoff
+
+
+def _personal(item: CalendarItem, registration: Registration, sequence: int, ended: bool):
+    return replace(
+        item,
+        sequence=sequence,
+        cancelled=item.cancelled or ended,
+        last_modified=max(item.last_modified, registration.updated_at),
+    )
+
+
+class RegistrationSource:
+    """Confirmed registrations and applications, and the programmes of those missions."""
+
+    name = "registrations"
+
+    def fingerprint(self, person: Person) -> dict[str, Expression]:
+        from events.feeds import RETENTION
+
+        mine = Registration.objects.filter(person=person)
+        cutoff = timezone.now() - RETENTION
+        return {
+            "count": count_of(mine),
+            "latest": latest(mine, "updated_at"),
+            # a cancellation leaving the feed after 30 days changes the ETag too
+            "expired": count_of(mine.filter(state__in=queries.ENDED_STATES, updated_at__lt=cutoff)),
+        }
+
+    def items(self, person: Person, language: str, cutoff: datetime) -> list[CalendarItem]:
+        registrations = [
+            registration
+            for registration in queries.calendar_registrations(person, cutoff)
+            if _shown(registration.target, cutoff)
+        ]
+        programmes: dict[int, list[Event]] = {}
+        mission_ids = [r.mission_id for r in registrations if r.mission_id]
+        if mission_ids:
+            events = (
+                Event.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at"))
+                .filter(shown_in_feeds(cutoff), mission__in=mission_ids)
+                .select_related("mission")
+                .order_by("starts_at", "pk")
+            )
+            for event in events:
+                programmes.setdefault(event.mission_id, []).append(event)
+        # Most precise first: a confirmed registration for an event outranks the same
+        # event in a mission's programme, and anything confirmed outranks a cancellation
+        # (`build_calendar` keeps the first item of each UID).
+        groups: dict[tuple[bool, bool], list[CalendarItem]] = {}
+        for registration in registrations:
+            ended = registration.state in queries.ENDED_STATES
+            offset = registration.earlier_ended
+            if registration.event_id:
+                event = registration.event
+                sequence = queries.personal_sequence(event.sequence, offset, ended=ended)
+                item = _personal(event_item(event, language), registration, sequence, ended)
+                groups.setdefault((ended, False), []).append(item)
+                continue
+            mission = registration.mission
+            found = groups.setdefault((ended, True), [])
+            sequence = queries.personal_sequence(mission.sequence, offset, ended=ended)
+            found.append(_personal(mission_item(mission, language), registration, sequence, ended))
+            for event in programmes.get(mission.pk, ()):
+                sequence = queries.personal_sequence(event.sequence, offset, ended=ended)
+                found.append(_personal(event_item(event, language), registration, sequence, ended))
+        order = [(False, False), (False, True), (True, False), (True, True)]
+        return [item for key in order for item in groups.get(key, [])]

@@ -1,0 +1,142 @@
+"""Invitations in the registration emails: REQUEST when confirmed, CANCEL when cancelled,
+an updated REQUEST when the event changes; UIDs and SEQUENCEs as in the private feed."""
+
+import email
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from bookings.models import EmailOutbox
+from bookings.services.applications import decide
+from bookings.services.registrations import cancel_registration, register_for_event
+from bookings.tasks import send_event_updates
+from events import services as event_services
+from tests.events.ical_checks import check_calendar, content_lines
+from tests.factories import ApplicationFactory, EventFactory, PersonFactory, StaffUserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def calendar_of(message) -> tuple[str, bytes] | None:
+    """The method and bytes of the email's calendar part (last), or None."""
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    parts = list(parsed.walk())
+    if parts[-1].get_content_type() != "text/calendar":
+        assert not any(part.get_content_type() == "text/calendar" for part in parts)
+        return None
+    assert parsed.get_content_type() == "multipart/alternative"
+    assert [part.get_content_type() for part in parts[1:]] == ["text/plain", "text/calendar"]
+    data = parts[-1].get_payload(decode=True)
+    method = parts[-1].get_param("method")
+    assert f"METHOD:{method}" in content_lines(data)
+    return method, data
+
+
+def only_event(data: bytes, kind: str = "invitation"):
+    (parsed,) = check_calendar(data, kind).values()
+    return parsed
+
+
+def test_confirmation_carries_a_request_with_the_feeds_uid_in_the_persons_language(client):
+    person = PersonFactory(language="fr")
+    event = EventFactory(capacity=5, title_fr="Atelier son", title_en="Sound workshop")
+    register_for_event(person, event)
+    (message,) = mail.outbox
+    assert message.subject == "Inscription confirmée\u00a0: Atelier son"
+    assert message.to == [person.user.email]
+    method, data = calendar_of(message)
+    assert method == "REQUEST"
+    invited = only_event(data)
+    assert (invited.uid, invited.sequence, invited.summary) == (
+        f"event-{event.pk}@international.primi",
+        0,
+        "Atelier son",
+    )
+    assert any(line.startswith("ATTENDEE") and "RSVP=TRUE" in line for line in content_lines(data))
+    assert "L’invitation jointe l’ajoute à votre agenda." in message.body
+    _token, secret = event_services.create_feed_token(person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert feed[invited.uid].sequence == invited.sequence
+
+
+def test_cancelling_a_confirmed_registration_sends_a_cancel_above_the_request():
+    person = PersonFactory(language="en")
+    event = EventFactory(capacity=5)
+    registration = register_for_event(person, event)
+    cancel_registration(registration, by=person.user)
+    confirmed, cancelled = mail.outbox
+    assert cancelled.subject == f"Registration cancelled: {event.title_en}"
+    method, data = calendar_of(cancelled)
+    assert method == "CANCEL"
+    parsed = only_event(data)
+    assert (parsed.uid, parsed.status, parsed.sequence) == (
+        f"event-{event.pk}@international.primi",
+        "CANCELLED",
+        1,
+    )
+    assert only_event(calendar_of(confirmed)[1]).sequence == 0
+    # Registered again: a REQUEST above the CANCEL.
+    register_for_event(person, event)
+    assert only_event(calendar_of(mail.outbox[-1])[1]).sequence == 2
+
+
+def test_waitlisted_and_its_cancellation_carry_no_invitation_and_promotion_does():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    first = register_for_event(PersonFactory(), event)
+    waiting_person = PersonFactory(language="en")
+    waiting = register_for_event(waiting_person, event)
+    assert calendar_of(mail.outbox[-1]) is None  # waitlisted
+    cancel_registration(first, by=first.person.user)  # frees the seat: promotion
+    promoted = [m for m in mail.outbox if m.to == [waiting_person.user.email]][-1]
+    assert promoted.subject.startswith("A seat freed up, you are confirmed")
+    assert calendar_of(promoted)[0] == "REQUEST"
+    other = EventFactory(capacity=1, waitlist_enabled=True)
+    register_for_event(PersonFactory(), other)
+    queued = register_for_event(PersonFactory(), other)
+    before = len(mail.outbox)
+    cancel_registration(queued, by=queued.person.user)
+    (cancelled,) = mail.outbox[before:]
+    assert calendar_of(cancelled) is None  # never confirmed, nothing to remove
+    assert waiting.pk
+
+
+def test_staff_acceptance_of_an_application_sends_the_missions_request():
+    application = ApplicationFactory(person=PersonFactory(language="en"))
+    decide(application, "accept", by=StaffUserFactory())
+    method, data = calendar_of(mail.outbox[-1])
+    assert method == "REQUEST"
+    parsed = only_event(data)
+    assert parsed.uid == f"mission-{application.mission_id}@international.primi"
+    assert parsed.all_day
+
+
+def test_an_event_change_sends_one_updated_request_per_revision_to_the_confirmed():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    confirmed_person = PersonFactory(language="en")
+    register_for_event(confirmed_person, event)
+    register_for_event(PersonFactory(), event)  # waitlisted: no update
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.title_en = "Renamed"  # not time, place or status: no new SEQUENCE, no email
+    event_services.save_event(event)
+    assert mail.outbox == []
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)
+    (update,) = mail.outbox
+    assert update.to == [confirmed_person.user.email]
+    assert update.subject == "Updated: Renamed"
+    method, data = calendar_of(update)
+    parsed = only_event(data)
+    assert (method, parsed.sequence, parsed.start) == ("REQUEST", 1, event.starts_at)
+    assert send_event_updates(event.pk) == 0  # run again: nothing more
+    assert len(mail.outbox) == 1
+    assert EmailOutbox.objects.filter(kind="updated", sequence=1).count() == 1
+    event.status = "cancelled"
+    event_services.save_event(event)
+    cancelled = mail.outbox[-1]
+    assert cancelled.subject == "Cancelled: Renamed"
+    method, data = calendar_of(cancelled)
+    parsed = only_event(data)
+    assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
