@@ -106,7 +106,8 @@ def solve(
 
     if large(problem) and fallback is not None:
         # Too big for one model within the limit: improve the greedy schedule piecewise.
-        slots = lns.improve(problem, start, deadline, progress)
+        # Tables, reasons and the recount take a few seconds at that size: stop earlier.
+        slots = lns.improve(problem, start, deadline - 0.05 * time_limit, progress)
         status = "infeasible" if pre else "feasible"
         return _build(instance, slots, status, None, started, prev, allow_moves, previous)
     share = 1.0 if len(start) == len(active) else 0.6
