@@ -50,7 +50,8 @@ def run_shared(args) -> int:
     optima = json.loads((shared / "optima.json").read_text(encoding="utf-8"))
     names = sorted(p.name.removesuffix(".json") for p in folder.glob("*.json"))
     if args.only:
-        names = [n for n in names if args.only in n]
+        wanted = args.only.split(",")
+        names = [n for n in names if any(w == n or f"{w}.original" == n for w in wanted)]
     header = (
         f"{'instance':<26} {'part':>4} {'meet':>4} {'placed':>6} {'breaks':>6} "
         f"{'opt':>4} {'bound':>5} {'status':<10} {'seconds':>7}"
@@ -151,7 +152,7 @@ def run_scale(args) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--only", help="only the instances whose name contains this")
+    parser.add_argument("--only", help="only these instances (names, comma-separated)")
     parser.add_argument("--shared", default=str(default_shared()))
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--scale", action="store_true", help="the generated 1,000-person event")

@@ -106,7 +106,8 @@ def solve(
 
     if large(problem) and fallback is not None:
         # Too big for one model within the limit: improve the greedy schedule piecewise.
-        slots = lns.improve(problem, start, deadline, progress)
+        # Tables, reasons and the recount take a few seconds at that size: stop earlier.
+        slots = lns.improve(problem, start, deadline - 0.05 * time_limit, progress)
         status = "infeasible" if pre else "feasible"
         return _build(instance, slots, status, None, started, prev, allow_moves, previous)
     share = 1.0 if len(start) == len(active) else 0.6
@@ -120,6 +121,19 @@ def solve(
         hint=start,
         progress=progress,
     )
+    if strict.status == "FEASIBLE" and share < 1.0 and deadline - time.monotonic() > 1.0:
+        # Time was kept for placing fewer meetings, and is not needed: go on improving.
+        again = solve_cp(
+            problem,
+            optional=False,
+            fairness=everything_possible,
+            deadline=deadline,
+            workers=workers,
+            hint=strict.slots,
+            progress=progress,
+        )
+        if again.slots and again.breaks <= strict.breaks:
+            strict = again
     proven_incomplete = bool(pre)
     if strict.slots:
         slots, bound = strict.slots, strict.bound
@@ -140,7 +154,11 @@ def solve(
         if partial.slots or not start:
             slots, bound = partial.slots, partial.bound
         else:
-            slots, bound = start, None
+            slots, bound = dict(start), None
+            if len(slots) == len(active) and not _fair(instance, slots):
+                # A complete but unfair greedy schedule is not an answer: hand back a
+                # partial one, without the last meeting of the instance (status unknown).
+                slots.pop(max(slots))
         complete = len(slots) == len(active)
         if partial.status == "OPTIMAL" and not complete:
             proven_incomplete = True
@@ -156,13 +174,14 @@ def solve(
 
 
 def _build(instance, slots, status, bound, started, prev, allow_moves, previous) -> Solution:
+    """Tables, reasons and the recount of breaks around the slots chosen."""
     by_id = {instance.meetings[i].id: t for i, t in slots.items()}
     tables = assign_tables(instance, by_id, prev)
     assignments = [
         Assignment(m.id, by_id[m.id], tables[m.id]) for m in instance.meetings if m.id in by_id
     ]
     left_out = [m.id for m in instance.meetings if m.id not in by_id]
-    reasons = explain(instance, left_out, set(by_id))
+    reasons = explain(instance, left_out, set(by_id), proven=status != "unknown")
     busy: dict[Id, list[int]] = defaultdict(list)
     for m in instance.meetings:
         if m.id in by_id:

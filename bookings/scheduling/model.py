@@ -211,8 +211,12 @@ def solve_cp(
             u = mdl.NewBoolVar(f"used{p}_{t}")
             mdl.Add(sum(lits) == u)  # also: at most one meeting per participant and slot
             used[p, t] = u
+            if hint is not None:
+                mdl.AddHint(u, any(hint.get(i) == t for i in ms))
         busy = [used[p, t] for t in range(1, T + 1) if (p, t) in used and t not in already]
         mdl.Add(sum(busy) == sum(place[i] for i in ms))  # implied constraint 1
+        # A complete hint (auxiliaries too) lets CP-SAT start from the greedy schedule.
+        hinted = set(already) | {hint[i] for i in ms if i in hint} if hint is not None else None
         held_prev = None
         ends = []
         held: dict[int, object] = {}
@@ -230,6 +234,8 @@ def solve_cp(
                 mdl.Add(h == u)
             held[t] = h
             held_prev = h
+            if hinted is not None:
+                mdl.AddHint(h, any(s <= t for s in hinted))
         for t in range(1, T):
             u1 = used.get((p, t + 1))
             h = held[t]
@@ -245,6 +251,8 @@ def solve_cp(
             else:
                 mdl.AddBoolOr([h.Not(), u1.Not(), e])
             ends.append(e)
+            if hinted is not None:
+                mdl.AddHint(e, t not in hinted and t + 1 in hinted and any(s < t for s in hinted))
         ub = max(0, min(degree - 1, (T - 1) // 2, len(ends)))
         ub_total += ub
         b = mdl.NewIntVar(0, ub, f"breaks{p}")
@@ -252,6 +260,11 @@ def solve_cp(
             mdl.AddLinearConstraint(b, *problem.break_range)
         mdl.Add(b == sum(ends))
         brk[p] = b
+        if hinted is not None:
+            ordered = sorted(hinted)
+            mdl.AddHint(
+                b, sum(1 for k in range(1, len(ordered)) if ordered[k] > ordered[k - 1] + 1)
+            )
 
     # Implied constraint 2 and parity: busy participants per slot.
     for t in range(1, T + 1):

@@ -151,8 +151,11 @@ def presolve_reasons(instance: Instance) -> dict[Id, tuple[str, str]]:
     return out
 
 
-def explain(instance: Instance, left_out: list[Id], placed: set[Id]) -> dict[Id, tuple[str, str]]:
-    """A reason for each meeting of `left_out` that the solve could not place."""
+def explain(
+    instance: Instance, left_out: list[Id], placed: set[Id], proven: bool = True
+) -> dict[Id, tuple[str, str]]:
+    """A reason for each meeting of `left_out` that the solve could not place; with
+    `proven` false (time ran out) the fallback says so rather than claiming impossibility."""
     pre = presolve_reasons(instance)
     out: dict[Id, tuple[str, str]] = {}
     by_id = {m.id: m for m in instance.meetings}
@@ -167,7 +170,10 @@ def explain(instance: Instance, left_out: list[Id], placed: set[Id]) -> dict[Id,
             or _no_table(instance, m, candidates)
             or (
                 UNPLACEABLE,
-                f"no schedule places meeting {mid} together with the others",
+                f"no schedule places meeting {mid} together with the others"
+                if proven
+                else f"no schedule placing meeting {mid} together with the others was "
+                "found within the time limit",
             )
         )
     return out
