@@ -84,10 +84,13 @@ def start(options: argparse.Namespace) -> None:
 
 def postgres_answers() -> str | None:
     """None when PostgreSQL answers at POSTGRES_URL, else the reason it does not."""
+    # The server must answer; the database itself may not exist yet (Django's test
+    # runner creates test_<name> through the server's maintenance database).
+    server = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
     probe = (
         "import sys, psycopg\n"
         "try:\n"
-        f"    psycopg.connect({POSTGRES_URL!r}, connect_timeout=3).close()\n"
+        f"    psycopg.connect({server!r}, connect_timeout=3).close()\n"
         "except Exception as exc:\n"
         "    print(str(exc).strip().splitlines()[0]); sys.exit(1)\n"
     )
