@@ -10,11 +10,13 @@ from bookings.models.registrations import (
     RegistrationLog,
     RegistrationState,
 )
+from bookings.models.reminders import EventReminder
 
 __all__ = [
     "ACTIVE_STATES",
     "SEAT_STATES",
     "EmailOutbox",
+    "EventReminder",
     "Invitation",
     "MissionQuota",
     "Registration",
