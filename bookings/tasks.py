@@ -45,3 +45,10 @@ def send_event_reminder(reminder_id: int) -> bool:
 def clean_up() -> dict[str, int]:
     """Periodic: expired invitations and old job results go."""
     return cleanup.clean_up()
+
+
+def send_b2b_notification(notification_id: int) -> bool:
+    """Send one B2B email (request, booking, move, cancellation) unless already sent."""
+    from bookings.services.b2b.notify import deliver
+
+    return deliver(notification_id)

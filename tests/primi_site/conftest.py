@@ -45,6 +45,23 @@ def world(db) -> World:
     _invitation, invitation_token = create_invitation(
         email="guest@example.org", target=event, language="en", by=staff.user
     )
+    # B2B: a session with the member and the delegate; a request from the delegate to the
+    # member (the member answers it), and a meeting between them.
+    from bookings.services.b2b.meetings import book_meeting
+    from bookings.services.b2b.requests import answer_request, send_request
+    from tests.factories import B2BParticipantFactory, b2b_session
+
+    session = b2b_session()
+    mine = B2BParticipantFactory(session=session, person=member)
+    theirs = B2BParticipantFactory(
+        session=session, person=delegate, side="delegate", department="", country="CA"
+    )
+    answer_request(send_request(mine, theirs, "Demo request"), theirs, accept=True)
+    meeting = book_meeting(mine, theirs, session.slots.order_by("starts_at").first())
+    third = B2BParticipantFactory(
+        session=session, person=DelegateFactory(), side="delegate", department="", country="CA"
+    )
+    request_ = send_request(third, mine, "Demo request")
     ids = {
         "slug": event.slug,
         "pk": registration.pk,
@@ -64,6 +81,10 @@ def world(db) -> World:
         "feed_token_revoke": {"pk": feed_token.pk},
         "invitation": {"token": invitation_token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "b2b": {"slug": session.event.slug, "pk": mine.pk, "action": "view"},
+        "b2b_request": {"pk": request_.pk, "action": "accept"},
+        "b2b_meeting": {"pk": meeting.pk, "action": "cancel"},
+        "b2b_mission": {"slug": mission.slug},
     }
     people = {"anonymous": None, "member": member, "delegate": delegate, "staff": staff}
     return World(people=people, kwargs={"default": ids, **special})
