@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django_q.tasks import async_task
 
-from bookings.services import emails, waitlist
+from bookings.services import cleanup, emails, reminders, waitlist
 
 
 def send_registration_email(outbox_id: int) -> bool:
@@ -36,6 +36,24 @@ def send_pending_emails() -> int:
     for outbox_id in pending:
         async_task("bookings.tasks.send_registration_email", outbox_id)
     return len(pending)
+
+
+def send_event_reminders() -> int:
+    """Periodic: owe the reminders of tomorrow's events, and enqueue each one's sending."""
+    pending = reminders.owe_reminders()
+    for reminder_id in pending:
+        async_task("bookings.tasks.send_event_reminder", reminder_id)
+    return len(pending)
+
+
+def send_event_reminder(reminder_id: int) -> bool:
+    """Send one reminder; a failure raises so that django-q2 retries it."""
+    return reminders.send_reminder(reminder_id)
+
+
+def clean_up() -> dict[str, int]:
+    """Periodic: expired invitations and old job results go."""
+    return cleanup.clean_up()
 
 
 def send_b2b_notification(notification_id: int) -> bool:

@@ -42,6 +42,7 @@ from events.queries import public_event
 from missions.queries import public_mission
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
+from primi_site.security import rate_limited
 
 REVIEW_PAGE_SIZE = 50
 
@@ -62,6 +63,7 @@ def _registered_message(registration, title: str) -> str:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("registration", "REGISTRATION_RATE")
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = public_event(slug)
     if event is None:
@@ -81,6 +83,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("registration", "REGISTRATION_RATE")
 def apply(request: HttpRequest, slug: str) -> HttpResponse:
     mission = public_mission(slug)
     if mission is None:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bookings.admin import MissionQuotaInline
 from bookings.exceptions import RegistrationError
@@ -42,6 +43,21 @@ class PersonAdmin(admin.ModelAdmin):
         "job_title",
     )
     autocomplete_fields = ("user", "organisation")
+    readonly_fields = ("anonymised_at",)
+    actions = ("anonymise",)
+
+    @admin.action(description=_("Anonymise (keep the figures, remove personal data)"))
+    def anonymise(self, request, queryset) -> None:
+        from primi_site.services import personal_data
+
+        people = list(queryset)
+        for person in people:
+            personal_data.anonymise(person, reason="staff")
+        self.message_user(
+            request,
+            ngettext("%(count)s person anonymised.", "%(count)s people anonymised.", len(people))
+            % {"count": len(people)},
+        )
 
 
 class PersonInline(admin.StackedInline):

@@ -151,6 +151,13 @@ class Person(models.Model):
         validators=[validate_language_list],
         help_text=_("Two-letter codes, for example [“fr”, “en”]."),
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Personal data removed; the registrations stay for the figures."),
+    )
 
     class Meta:
         ordering = ["user__username"]

@@ -43,3 +43,10 @@ class ApiTokenForm(forms.Form):
     expires_in_days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=730, initial=365
     )
+
+
+class EraseAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand: my personal data is removed and my account closed, for good."),
+        required=True,
+    )

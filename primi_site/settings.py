@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "primi_site.security.PrivateCacheMiddleware",
     "primi_site.middleware.PersonPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -225,6 +226,12 @@ Q_CLUSTER = {
     "label": "Jobs",
     "sync": env_bool("Q_SYNC", default=False),
 }
+# Why these numbers: a job stopped at `timeout` seconds is handed out again after `retry`
+# seconds; retry > timeout so a job still running is never given to a second worker, and
+# `max_attempts` bounds how often a failing job (a mail server down) is tried again.
+# Every job is idempotent (an outbox/reminder row claimed once), so running again is safe.
+if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
+    raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT (seconds).")
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
@@ -246,6 +253,14 @@ WEBHOOK_ALLOW_HTTP_HOSTS: list[str] = []
 
 # Registrations: how long an invitation link stays valid.
 PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
+# Periodic jobs (manage.py setup_schedules): reminders this many hours before an event;
+# unused invitations and job records removed this many days after they ended.
+EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24)
+CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)
+# Personal data of people whose last mission or event ended this long ago is anonymised.
+PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
+# Per-person limits on the registration forms (register, apply), "<count>/<s|min|h|day>".
+REGISTRATION_RATE = env("REGISTRATION_RATE", "20/h")
 
 # Cache: Redis when REDIS_URL is set (shared by every app server: API throttling counters,
 # rendered API lists), else in-process memory. The "feeds" cache keeps built calendar

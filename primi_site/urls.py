@@ -11,6 +11,8 @@ from primi_site.api import api, api_not_found
 
 account_patterns = [
     path("", views.account, name="account"),
+    path("data.json", views.personal_data_export, name="personal_data_export"),
+    path("delete/", views.erase_account, name="account_erase"),
     path("tokens/", views.api_tokens, name="api_tokens"),
     path("tokens/<int:token_id>/revoke/", views.revoke_api_token, name="revoke_api_token"),
     path("calendar/new/", account_views.create_token, name="feed_token_create"),

@@ -3,10 +3,11 @@
 import sys
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,10 +20,10 @@ from django.views.decorators.vary import vary_on_headers
 from events.account_views import calendar_subscriptions
 from events.queries import upcoming_events
 from missions.queries import upcoming_missions
-from primi_site.forms import ApiTokenForm, PreferencesForm
+from primi_site.forms import ApiTokenForm, EraseAccountForm, PreferencesForm
 from primi_site.middleware import person_of
 from primi_site.permissions import get_token_for_user_or_404
-from primi_site.services import tokens
+from primi_site.services import personal_data, tokens
 
 HOME_EVENTS = 8
 
@@ -148,3 +149,45 @@ def revoke_api_token(request: HttpRequest, token_id: int) -> HttpResponseRedirec
     tokens.revoke_token(token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect(reverse("api_tokens"))
+
+
+@login_required
+@never_cache
+@require_GET
+def personal_data_export(request: HttpRequest) -> JsonResponse:
+    """Everything stored about the signed-in person, as a JSON download."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    response = JsonResponse(
+        personal_data.export(person), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="primi-personal-data.json"'
+    return response
+
+
+@login_required
+@never_cache
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """Ask for the erasure of one's personal data: it is anonymised at once."""
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    form = EraseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            personal_data.erase_own(person)
+        except personal_data.StillRegistered:
+            form.add_error(
+                None,
+                _(
+                    "You still hold a registration for an event or mission not over yet: "
+                    "cancel it first, then delete your account."
+                ),
+            )
+        else:
+            logout(request)
+            messages.success(request, _("Your personal data is deleted and your account closed."))
+            return redirect(reverse("home"))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "primi_site/erase_account.html", {"form": form}, status=status)

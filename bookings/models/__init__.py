@@ -24,6 +24,7 @@ from bookings.models.registrations import (
     RegistrationLog,
     RegistrationState,
 )
+from bookings.models.reminders import EventReminder
 
 __all__ = [
     "ACTIVE_STATES",
@@ -34,6 +35,7 @@ __all__ = [
     "B2BParticipant",
     "B2BSession",
     "EmailOutbox",
+    "EventReminder",
     "Invitation",
     "Meeting",
     "MeetingReport",

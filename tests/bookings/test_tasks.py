@@ -66,6 +66,12 @@ def test_setup_schedules_is_idempotent():
     call_command("setup_schedules")
     call_command("setup_schedules")
     assert sorted(Schedule.objects.values_list("func", flat=True)) == [
+        "bookings.tasks.clean_up",
         "bookings.tasks.expire_offers",
+        "bookings.tasks.send_event_reminders",
         "bookings.tasks.send_pending_emails",
+        "primi_site.tasks.anonymise_expired_personal_data",
     ]
+    Schedule.objects.filter(name="bookings: event reminders").update(minutes=999)
+    call_command("setup_schedules")
+    assert Schedule.objects.get(name="bookings: event reminders").minutes == 15

@@ -1,4 +1,4 @@
-"""Create or update the periodic jobs of registrations; run it as often as you like."""
+"""Create or update the site's periodic jobs by name; run it as often as you like."""
 
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
@@ -7,11 +7,14 @@ SCHEDULES = (
     # name, function, minutes between runs
     ("bookings: expire offers", "bookings.tasks.expire_offers", 5),
     ("bookings: send pending emails", "bookings.tasks.send_pending_emails", 10),
+    ("bookings: event reminders", "bookings.tasks.send_event_reminders", 15),
+    ("bookings: clean up", "bookings.tasks.clean_up", 24 * 60),
+    ("personal data: retention", "primi_site.tasks.anonymise_expired_personal_data", 24 * 60),
 )
 
 
 class Command(BaseCommand):
-    help = "Create the django-q2 schedules of registrations (idempotent)."
+    help = "Create the django-q2 schedules of the site, by name (idempotent)."
 
     def handle(self, *args, **options) -> None:
         for name, func, minutes in SCHEDULES:

@@ -1,0 +1,109 @@
+"""Commands run in a subprocess on the jobs' database, for tests/bookings/test_job_faults.py.
+
+`python -m tests.bookings.job_harness <command> [args]` prints one JSON line. It runs with
+tests.bookings.job_settings, so it shares the database of the `qcluster` processes.
+"""
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+
+
+def slow_reminder(reminder_id: int, seconds: float, marker: str) -> bool:
+    """Test-only job: note that it started, sleep (the test kills the cluster then), send."""
+    from bookings.services import reminders
+
+    with open(marker, "a", encoding="utf-8") as handle:
+        handle.write(f"{os.getpid()}\n")
+    time.sleep(seconds)
+    return reminders.send_reminder(reminder_id)
+
+
+def _tomorrow_registrations(count: int):
+    from django.utils import timezone
+
+    from tests.factories import EventFactory, PersonFactory, RegistrationFactory
+
+    starts = timezone.now() + timedelta(hours=20)
+    event = EventFactory(starts_at=starts, ends_at=starts + timedelta(hours=2))
+    return [
+        RegistrationFactory(event=event, person=PersonFactory(language=language))
+        for language in ("fr", "en", "fr")[:count]
+    ]
+
+
+def register_one() -> dict:
+    """A registration whose confirmation email is enqueued on commit (the real path)."""
+    from bookings.services.registrations import register_for_event
+    from tests.factories import EventFactory, PersonFactory
+
+    registration = register_for_event(PersonFactory(), EventFactory())
+    return {"registration": registration.pk, "email": registration.person.user.email}
+
+
+def outbox_state() -> dict:
+    from bookings.models import EmailOutbox, Registration
+
+    return {
+        "registrations": list(Registration.objects.values_list("state", flat=True)),
+        "emails": list(EmailOutbox.objects.values("sent_at", "attempts").order_by("pk")),
+    }
+
+
+def enqueue_slow_reminder(seconds: str, marker: str) -> dict:
+    from django_q.tasks import async_task
+
+    from bookings.services import reminders
+
+    _tomorrow_registrations(1)
+    [reminder_id] = reminders.owe_reminders()
+    async_task("tests.bookings.job_harness.slow_reminder", reminder_id, float(seconds), marker)
+    return {"reminder": reminder_id}
+
+
+def schedule_reminders_twice() -> dict:
+    """Three registrants of tomorrow's event; the reminder schedule due now, twice over
+    (as two clusters' schedulers would both pick it), and the scheduler run."""
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_q.brokers import get_broker
+    from django_q.models import Schedule
+    from django_q.scheduler import scheduler
+
+    people = [r.person.user.email for r in _tomorrow_registrations(3)]
+    call_command("setup_schedules", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    Schedule.objects.exclude(func="bookings.tasks.send_event_reminders").delete()
+    original = Schedule.objects.get()
+    Schedule.objects.create(
+        name="reminders, again",
+        func=original.func,
+        schedule_type=Schedule.MINUTES,
+        minutes=15,
+        repeats=-1,
+    )
+    Schedule.objects.update(next_run=timezone.now() - timedelta(seconds=1))
+    scheduler(broker=get_broker())
+    return {"people": people}
+
+
+def reminders_state() -> dict:
+    from bookings.models import EventReminder
+
+    return {"sent": EventReminder.objects.filter(sent_at__isnull=False).count()}
+
+
+COMMANDS = {
+    "register_one": register_one,
+    "outbox_state": outbox_state,
+    "enqueue_slow_reminder": enqueue_slow_reminder,
+    "schedule_reminders_twice": schedule_reminders_twice,
+    "reminders_state": reminders_state,
+}
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:]), default=str))

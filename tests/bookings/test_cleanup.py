@@ -1,0 +1,43 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.models import Success
+
+from bookings import tasks
+from bookings.models import Invitation
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def invitation(expires_at, **kwargs):
+    return Invitation.objects.create(
+        token_hash=f"{Invitation.objects.count():064d}",
+        email="guest@example.org",
+        event=EventFactory(),
+        expires_at=expires_at,
+        **kwargs,
+    )
+
+
+def test_clean_up_removes_long_expired_invitations_and_old_job_results(settings):
+    settings.CLEANUP_AFTER_DAYS = 30
+    now = timezone.now()
+    old = invitation(now - timedelta(days=40))
+    recent = invitation(now - timedelta(days=5))
+    used = invitation(now - timedelta(days=40), used_at=now - timedelta(days=45))
+    for age, name in ((40, "old"), (1, "new")):
+        Success.objects.create(
+            id=name * 4,
+            name=name,
+            func="f",
+            started=now - timedelta(days=age),
+            stopped=now - timedelta(days=age),
+            success=True,
+        )
+
+    assert tasks.clean_up() == {"invitations": 1, "job_results": 1}
+    assert set(Invitation.objects.values_list("pk", flat=True)) == {recent.pk, used.pk}
+    assert not Invitation.objects.filter(pk=old.pk).exists()
+    assert list(Success.objects.values_list("name", flat=True)) == ["new"]

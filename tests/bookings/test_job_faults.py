@@ -1,0 +1,201 @@
+"""Background jobs under faults, with real `qcluster` processes on the ORM broker.
+
+They run on SQLite (a database file of their own) and on PostgreSQL (the test
+database), in both passes of `dev.py test`:
+
+- an SMTP outage loses and rolls back nothing, and the email goes out once when the
+  local SMTP server comes back (django-q2 hands the failed job out again);
+- a cluster killed (SIGKILL) while a job sleeps: another cluster runs the job again and
+  its effect (one email) happens once;
+- a scheduled reminder run by two clusters at once is sent once per person.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from tests.live import ROOT, database_url, free_port
+
+pytestmark = [pytest.mark.jobs, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
+PYTHON = sys.executable
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied by each test (migrating once is the slow part)."""
+    path = tmp_path_factory.mktemp("jobs") / "template.sqlite3"
+    env = {**base_env(), "SQLITE_PATH": str(path)}
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    return path
+
+
+def base_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+    env["DJANGO_SETTINGS_MODULE"] = "tests.bookings.job_settings"
+    return env
+
+
+class Jobs:
+    """The jobs' database and the clusters started on it."""
+
+    def __init__(self, env: dict, tmp_path: Path) -> None:
+        self.env = env
+        self.tmp_path = tmp_path
+        self.clusters: list[subprocess.Popen] = []
+        self.logs: list = []
+
+    def run(self, *command: str) -> dict:
+        done = subprocess.run(
+            [PYTHON, "-m", "tests.bookings.job_harness", *command],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def start_cluster(self) -> subprocess.Popen:
+        log = open(self.tmp_path / f"cluster-{len(self.clusters)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(
+            [PYTHON, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: workers are killed with it
+        )
+        self.clusters.append(process)
+        self.logs.append(log)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+    def stop_all(self) -> None:
+        for process in self.clusters:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.kill(process)
+        for log in self.logs:
+            log.close()
+
+    def mails(self) -> list[str]:
+        folder = Path(self.env["EMAIL_FILE_PATH"])
+        return [p.read_text() for p in sorted(folder.glob("*.log"))] if folder.exists() else []
+
+
+@pytest.fixture
+def jobs(request, tmp_path) -> Jobs:
+    env = base_env()
+    env["EMAIL_FILE_PATH"] = str(tmp_path / "mail")
+    if connection.vendor == "postgresql":
+        env["DATABASE_URL"] = database_url(connection.settings_dict)
+    else:
+        path = tmp_path / "jobs.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        env["SQLITE_PATH"] = str(path)
+    harness = Jobs(env, tmp_path)
+    yield harness
+    harness.stop_all()
+
+
+def wait_for(check, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+
+def test_an_smtp_outage_loses_nothing_and_the_email_goes_out_once_when_it_is_back(jobs):
+    port = free_port()
+    jobs.env.update(JOB_EMAIL="smtp", EMAIL_PORT=str(port))
+    registered = jobs.run("register_one")  # its email is enqueued on commit
+    jobs.start_cluster()
+
+    failed = wait_for(
+        lambda: (state := jobs.run("outbox_state"))["emails"][0]["attempts"] >= 1 and state,
+        30,
+        "a failed attempt while the mail server is down",
+    )
+    assert failed["registrations"] == ["confirmed"]  # nothing rolled back
+    assert failed["emails"][0]["sent_at"] is None  # nothing lost: still owed
+
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        wait_for(lambda: inbox.messages, 30, "the email once the server is back")
+        time.sleep(6)  # past another retry period: a second copy would have come by now
+    finally:
+        server.stop()
+
+    assert [rcpt for _sender, rcpt in inbox.messages] == [[registered["email"]]]
+    state = jobs.run("outbox_state")
+    assert state["emails"][0]["sent_at"] is not None
+    assert state["registrations"] == ["confirmed"]
+
+
+def test_a_cluster_killed_mid_job_leaves_it_to_another_which_sends_once(jobs):
+    marker = jobs.tmp_path / "started"
+    jobs.run("enqueue_slow_reminder", "3", str(marker))
+    first = jobs.start_cluster()
+    wait_for(marker.exists, 30, "the job to start")
+    jobs.kill(first)
+    assert jobs.mails() == []
+
+    jobs.start_cluster()
+    wait_for(lambda: jobs.run("reminders_state")["sent"] == 1, 40, "the job run again")
+    time.sleep(2)
+
+    assert len(marker.read_text().split()) == 2  # it ran twice…
+    mails = jobs.mails()
+    assert len(mails) == 1  # …and its effect happened once
+    assert "Subject: " in mails[0]
+
+
+def test_a_scheduled_reminder_is_sent_once_with_two_clusters_running(jobs):
+    people = jobs.run("schedule_reminders_twice")["people"]
+    jobs.start_cluster()
+    jobs.start_cluster()
+
+    wait_for(lambda: jobs.run("reminders_state")["sent"] == 3, 40, "the reminders")
+    time.sleep(2)
+
+    mails = jobs.mails()
+    recipients = sorted(
+        line.removeprefix("To: ")
+        for text in mails
+        for line in text.splitlines()
+        if line.startswith("To: ")
+    )
+    assert recipients == sorted(people)
