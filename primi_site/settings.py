@@ -268,6 +268,7 @@ CACHES = {
 # Calendar feeds: the sources of a person's private feed, most precise first
 # (see events/feed_sources.py).
 CALENDAR_FEED_SOURCES = [
+    "bookings.feed_sources.ConfirmedRegistrationSource",
     "events.feed_sources.MissionProgrammeSource",
 ]
 

@@ -33,7 +33,7 @@ STATES = [
 
 def seed_season(year: int = 2031, missions: int = 2) -> list:
     """Missions of one season with people from 13, 06 and abroad in every state."""
-    animation = Sector.objects.create(slug="t-animation", name_fr="T Animation", name_en="T Animation")
+    animation = Sector.objects.create(slug="t-animation", name_fr="T Anim", name_en="T Anim")
     games = Sector.objects.create(slug="t-games", name_fr="T Jeu vidéo", name_en="T Video games")
     studio_13 = OrganisationFactory(department="13")
     studio_13.sectors.add(animation, games)
@@ -107,12 +107,15 @@ def test_participants_by_department_sector_and_country_match_the_database():
 def test_applications_and_confirmations_per_month_match_the_database():
     missions = seed_season()
     figures = {series.key: series for series in dashboard.season_figures(2031).series}
-    assert figures["applications"].total == Registration.objects.filter(
-        mission__in=missions
-    ).count()
-    assert figures["confirmations"].total == RegistrationLog.objects.filter(
-        registration__mission__in=missions, to_state="confirmed"
-    ).count()
+    assert (
+        figures["applications"].total == Registration.objects.filter(mission__in=missions).count()
+    )
+    assert (
+        figures["confirmations"].total
+        == RegistrationLog.objects.filter(
+            registration__mission__in=missions, to_state="confirmed"
+        ).count()
+    )
     assert figures["confirmations"].total == 4
 
 
