@@ -118,3 +118,7 @@ class EmailOutboxAdmin(admin.ModelAdmin):
 class MissionQuotaInline(admin.TabularInline):
     model = MissionQuota
     extra = 0
+
+
+# The B2B sessions' admin lives beside, registered on import.
+import bookings.admin_b2b  # noqa: E402, F401

@@ -1,7 +1,11 @@
-"""Domain errors of registrations, each with a stable `code` and a translated message.
+"""Domain errors of the bookings app, each with a stable `code` and a translated message.
 
-Pages show `str(error)` to the person; the API maps the codes to HTTP statuses
-(`CONFLICT_CODES` to 409, the rest to 422).
+Registrations: `RegistrationError` and its subclasses; pages show `str(error)`, the API
+maps the codes to HTTP statuses (`CONFLICT_CODES` to 409, the rest to 422).
+
+B2B meetings: `BookingError` carries its message (translated when raised), its code and
+its HTTP status: `Conflict` is 409 (the state of the world says no: slot taken, request
+withdrawn), `Invalid` and `NotAllowed` are 422 (the input or the session's rules say no).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -126,3 +130,32 @@ class IncompleteApplication(RegistrationError):
 class ReasonRequired(RegistrationError):
     code = "reason_required"
     message = _("Give a reason for this decision.")
+
+
+# B2B meetings ------------------------------------------------------------------------
+
+
+class BookingError(Exception):
+    status = 422
+
+    def __init__(self, message, code: str = "invalid") -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class Invalid(BookingError):
+    """The input cannot be right, whatever others do (422)."""
+
+
+class Conflict(BookingError):
+    """The input was fine but the current state refuses it (409)."""
+
+    status = 409
+
+
+class NotAllowed(BookingError):
+    """The rules of the session forbid it (422)."""

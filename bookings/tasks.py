@@ -27,3 +27,10 @@ def send_pending_emails() -> int:
     for outbox_id in pending:
         async_task("bookings.tasks.send_registration_email", outbox_id)
     return len(pending)
+
+
+def send_b2b_notification(notification_id: int) -> bool:
+    """Send one B2B email (request, booking, move, cancellation) unless already sent."""
+    from bookings.services.b2b.notify import deliver
+
+    return deliver(notification_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
+from bookings.api_b2b import router as b2b_router
 from events.api import router as events_router
 from missions.api import router as missions_router
 from primi_site.api_account import router as account_router
@@ -88,6 +89,7 @@ api.add_router("/", account_router)
 api.add_router("/", events_router)
 api.add_router("/", missions_router)
 api.add_router("/", webhooks_router)
+api.add_router("/b2b/", b2b_router)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

@@ -335,3 +335,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# B2B scheduling: the shared benchmark set (instances/, optima.json) read by the tests and
+# bench/b2b.py — never copied into the repository.
+PRIMI_B2B_SHARED = Path(env("PRIMI_B2B_SHARED") or BASE_DIR.parent / "shared" / "b2b")

@@ -66,6 +66,7 @@ urlpatterns += i18n_patterns(
     path("missions/<slug:slug>/", mission_views.mission_detail, name="mission_detail"),
     path("account/", include(account_patterns)),
     path("", include("bookings.urls")),
+    path("b2b/", include("bookings.urls_b2b")),
     prefix_default_language=True,
 )
 

@@ -127,3 +127,76 @@ class ApplicationFactory(RegistrationFactory):
     company_pitch = "Demo studio: 2D animation for children's series."
     trip_goals = "Meet co-producers and distributors."
     target_markets = "Canada, USA"
+
+
+# B2B ------------------------------------------------------------------------
+
+
+class B2BEventFactory(EventFactory):
+    kind = Event.Kind.B2B_SESSION
+    slug = factory.Sequence(lambda n: f"b2b-{n}")
+    title_fr = factory.Sequence(lambda n: f"Rendez-vous d’affaires {n}")
+    title_en = factory.Sequence(lambda n: f"B2B meetings {n}")
+
+
+class B2BSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bookings.B2BSession"
+
+    event = factory.SubFactory(B2BEventFactory)
+    status = "open"
+    slot_minutes = 20
+    pause_minutes = 5
+    tables = 3
+    directory_open = True
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "missions.Sector"
+        django_get_or_create = ("slug",)
+
+    slug = "animation"
+    name_fr = "Animation"
+    name_en = "Animation"
+
+
+class B2BParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bookings.B2BParticipant"
+
+    session = factory.SubFactory(B2BSessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    side = "member"
+    status = "approved"
+    organisation_name = factory.LazyAttribute(lambda p: p.person.organisation.name)
+    country = factory.LazyAttribute(lambda p: p.person.organisation.country)
+    department = factory.LazyAttribute(lambda p: p.person.organisation.department)
+    offer_en = "2D animation series and service work."
+    need_en = "Co-producers and distributors."
+    languages = factory.LazyFunction(lambda: ["fr", "en"])
+    mode = "both"
+
+
+def b2b_session(day: date | None = None, blocks=(("09:00", "10:15"),), **kwargs):
+    """An open session with its blocks on `day` (default: 40 days ahead) and generated slots.
+
+    With 20-minute slots and 5-minute pauses, 09:00–10:15 gives three slots.
+    """
+    from datetime import time
+
+    from bookings.models import B2BBlock
+    from bookings.services.b2b import generate_slots
+
+    day = day or (date.today() + timedelta(days=40))  # noqa: DTZ011
+    session = B2BSessionFactory(**kwargs)
+    for starts, ends in blocks:
+        B2BBlock.objects.create(
+            session=session,
+            day=day,
+            starts=time.fromisoformat(starts),
+            ends=time.fromisoformat(ends),
+        )
+    generate_slots(session)
+    session.refresh_from_db()
+    return session

@@ -18,6 +18,7 @@ same middleware, views and services as a person's browser.
 """
 
 import http.client
+import json
 import os
 import secrets
 import socket
@@ -158,6 +159,9 @@ class Response:
                 return value
         return None
 
+    def json(self) -> dict:
+        return json.loads(self.body or b"{}")
+
     def messages(self) -> list[str]:
         """The flash messages the response set (Django's signed `messages` cookie)."""
         from django.contrib.messages.storage.cookie import CookieStorage
@@ -179,15 +183,25 @@ class Client:
     label: str = ""
 
     def request(
-        self, server: LiveServer, method: str, path: str, data: dict | None = None
+        self,
+        server: LiveServer,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        *,
+        json_body: dict | None = None,
     ) -> Response:
+        """A form POST (`data`), or a JSON body for the API (`json_body`)."""
         body = urlencode(data or {}, doseq=True).encode() if method == "POST" else None
         headers = {
             "Cookie": f"sessionid={self.session_key}; csrftoken={self.csrf_token}",
             "X-CSRFToken": self.csrf_token,
             "Accept-Language": "en",
         }
-        if body is not None:
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
+        elif body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         started = time.perf_counter()
         connection = http.client.HTTPConnection(server.host, server.port, timeout=120)
@@ -211,6 +225,9 @@ class Client:
 
     def get(self, server: LiveServer, path: str) -> Response:
         return self.request(server, "GET", path)
+
+    def post_json(self, server: LiveServer, path: str, payload: dict) -> Response:
+        return self.request(server, "POST", path, json_body=payload)
 
 
 def sessions_for(users: Iterable) -> list[Client]:

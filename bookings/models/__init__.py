@@ -1,5 +1,19 @@
 """Registrations and B2B meetings: one module per area, re-exported here."""
 
+from bookings.models.b2b import (
+    B2BBlock,
+    B2BLogEntry,
+    B2BNotification,
+    B2BParticipant,
+    B2BSession,
+    Meeting,
+    MeetingReport,
+    MeetingRequest,
+    MeetingSeat,
+    Slot,
+    Table,
+    Unavailability,
+)
 from bookings.models.registrations import (
     ACTIVE_STATES,
     SEAT_STATES,
@@ -14,10 +28,22 @@ from bookings.models.registrations import (
 __all__ = [
     "ACTIVE_STATES",
     "SEAT_STATES",
+    "B2BBlock",
+    "B2BLogEntry",
+    "B2BNotification",
+    "B2BParticipant",
+    "B2BSession",
     "EmailOutbox",
     "Invitation",
+    "Meeting",
+    "MeetingReport",
+    "MeetingRequest",
+    "MeetingSeat",
     "MissionQuota",
     "Registration",
     "RegistrationLog",
     "RegistrationState",
+    "Slot",
+    "Table",
+    "Unavailability",
 ]

@@ -35,7 +35,7 @@ def say(language: str, text: str) -> str:
 def sign_in(journey, username: str) -> None:
     page = journey.page
     journey.goto("/account/login/", "sign-in")
-    page.get_by_label(say(journey.language, "Username"), exact=False).first.fill(username)
+    page.locator("input[name=username]").fill(username)
     page.locator("input[type=password]").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()

@@ -42,6 +42,9 @@ class Command(BaseCommand):
                 f"{summary.created} rows created, {summary.updated} updated."
             )
         )
+        from bookings.demo_b2b import seed_b2b_demo
+
+        b2b = seed_b2b_demo()
         for label, count in [
             ("Member organisations", summary.member_organisations),
             ("Partner organisations", summary.partner_organisations),
@@ -49,6 +52,8 @@ class Command(BaseCommand):
             ("Events", summary.events),
             ("Event time zones", summary.event_time_zones),
             ("Accounts", summary.accounts),
+            ("B2B participants", b2b.participants if b2b else 0),
+            ("B2B meetings", b2b.meetings if b2b else 0),
         ]:
             self.stdout.write(f"  {label:<22} {count}")
         self.stdout.write("\nDemo accounts (one password for all):")

@@ -1,0 +1,490 @@
+"""The B2B API: the same services and queries as the pages, behind explicit schemas.
+
+Every object is fetched through the permission functions, so another person's
+request, meeting or profile is a 404 on every method. Domain errors become
+409 (conflict) or 422 (invalid) with one body shape, in `primi_site.api`.
+"""
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import File, Query, Router, Status, UploadedFile
+
+from bookings import queries_b2b as queries
+from bookings.exceptions import BookingError, Invalid
+from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, Slot
+from bookings.permissions_b2b import (
+    get_listed_participant_or_404,
+    get_meeting_for_user_or_404,
+    get_participant_for_user_or_404,
+    get_request_for_user_or_404,
+    get_session_or_404,
+    may_see_directory,
+    participant_of,
+)
+from bookings.schemas_b2b import (
+    AnswerIn,
+    BookIn,
+    CancelIn,
+    DirectoryOut,
+    DirectoryQuery,
+    FiguresOut,
+    FreeSlotsQuery,
+    GridCellOut,
+    GridOut,
+    MeetingOut,
+    MoveIn,
+    MyProfileOut,
+    ParticipantOut,
+    ProfileIn,
+    ReportIn,
+    ReportOut,
+    RequestIn,
+    RequestOut,
+    RequestsOut,
+    ReviewIn,
+    SessionOut,
+    SlotOut,
+    SolutionIn,
+    SolutionOut,
+    UnavailableIn,
+    UnavailableOut,
+)
+from bookings.services import b2b as services
+from bookings.services.b2b_export import apply_solution, session_to_instance
+from missions.models import Sector
+from missions.schemas import Slug
+from primi_site.api_auth import AUTHENTICATED, STAFF
+from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
+from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
+from primi_site.middleware import person_of
+from primi_site.schemas import ObjectId
+from primi_site.timezones import zone
+
+router = Router(auth=AUTHENTICATED, tags=["b2b"])
+# Domain errors carry their status: 409 for a conflict with the state, 422 otherwise.
+register_domain_error(BookingError, status=lambda exc: exc.status)
+
+READ = (*AUTH_ERRORS, 404, 422)  # a bad slug or id in the path is a 422
+WRITE = (*AUTH_ERRORS, *WITH_BODY, 404, 409)
+
+
+def slot_out(slot: Slot, zone_name: str) -> dict:
+    return {
+        "index": slot.index,
+        "starts_at": slot.starts_at,
+        "ends_at": slot.ends_at,
+        "local_start": slot.starts_at.astimezone(zone(zone_name)).isoformat(),
+    }
+
+
+def participant_out(p: B2BParticipant) -> dict:
+    return {
+        "id": p.pk,
+        "organisation": p.organisation_name,
+        "side": p.side,
+        "country": p.country,
+        "department": p.department,
+        "sectors": [s.slug for s in p.sectors.all()],
+        "offer_fr": p.offer_fr,
+        "offer_en": p.offer_en,
+        "need_fr": p.need_fr,
+        "need_en": p.need_en,
+        "languages": list(p.languages),
+        "mode": p.mode,
+        "logo_url": p.logo.url if p.logo else None,
+    }
+
+
+def request_out(r: MeetingRequest) -> dict:
+    return {
+        "id": r.pk,
+        "sender": r.sender_id,
+        "sender_organisation": r.sender.organisation_name,
+        "recipient": r.recipient_id,
+        "recipient_organisation": r.recipient.organisation_name,
+        "state": r.state,
+        "message": r.message,
+        "answer": r.answer,
+        "created_at": r.created_at,
+        "answered_at": r.answered_at,
+    }
+
+
+def meeting_out(m: Meeting, mine: B2BParticipant) -> dict:
+    reports = [r for r in m.reports.all() if r.participant_id == mine.pk]
+    report = reports[0] if reports else None
+    return {
+        "id": m.pk,
+        "state": m.state,
+        "slot": slot_out(m.slot, m.session.event.time_zone),
+        "table": m.table.number if m.table_id else None,
+        "online": m.online,
+        "video_url": m.video_url,
+        "sequence": m.sequence,
+        "with_participant": participant_out(m.other(mine)),
+        "my_report": (
+            {"took_place": report.took_place, "outcome": report.outcome, "note": report.note}
+            if report
+            else None
+        ),
+    }
+
+
+def _slot_or_error(session: B2BSession, index: int) -> Slot:
+    slot = Slot.objects.filter(session=session, index=index).first()
+    if slot is None:
+        from django.utils.translation import gettext as _
+
+        raise Invalid(_("This slot is not in this session."), code="slot_outside_session")
+    return slot
+
+
+def _meeting_with_reports(request: HttpRequest, pk: ObjectId) -> tuple[Meeting, B2BParticipant]:
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    meeting = (
+        queries.meetings_with_sides()
+        .prefetch_related("reports", "participant_a__sectors", "participant_b__sectors")
+        .get(pk=meeting.pk)
+    )
+    return meeting, mine
+
+
+# Sessions, slots, directory ---------------------------------------------------------
+
+
+@router.get("/sessions/{slug}", response=responses({200: SessionOut}, *READ))
+def session_detail(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    me = participant_of(session, request.user)
+    return {
+        "id": session.pk,
+        "slug": session.event.slug,
+        "title": str(session.event),
+        "status": session.status,
+        "time_zone": session.event.time_zone,
+        "slot_minutes": session.slot_minutes,
+        "pause_minutes": session.pause_minutes,
+        "tables": session.tables,
+        "online": session.allows_online,
+        "pairing": session.pairing,
+        "direct_booking": session.direct_booking,
+        "max_requests_sent": session.max_requests_sent,
+        "max_meetings": session.max_meetings,
+        "directory_open": session.directory_open,
+        "me": me.pk if me else None,
+    }
+
+
+@router.get("/sessions/{slug}/slots", response=responses({200: list[SlotOut]}, *READ))
+def session_slots(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    return [slot_out(s, session.event.time_zone) for s in queries.slots(session)]
+
+
+@router.get("/sessions/{slug}/participants", response=responses({200: DirectoryOut}, *READ))
+def directory(
+    request: HttpRequest, slug: Slug, filters: Query[DirectoryQuery], page: Query[PageParams]
+):
+    """Approved profiles of the session, filtered; open to its participants and staff."""
+    reject_unknown_params(request, DirectoryQuery, PageParams)
+    session = get_session_or_404(slug)
+    viewer = participant_of(session, request.user)
+    if not may_see_directory(session, request.user, viewer):
+        raise Http404
+    found = queries.directory(
+        session,
+        queries.DirectoryFilters(
+            text=filters.q,
+            within=filters.within,
+            sectors=filters.sector,
+            countries=filters.country,
+            languages=filters.language,
+            mode=filters.mode,
+        ),
+        viewer=viewer,
+    )
+    return paginate(found, page, participant_out)
+
+
+@router.get("/sessions/{slug}/participants/{pk}", response=responses({200: ParticipantOut}, *READ))
+def participant_detail(request: HttpRequest, slug: Slug, pk: ObjectId):
+    session = get_session_or_404(slug)
+    return participant_out(get_listed_participant_or_404(session, request.user, pk))
+
+
+@router.get(
+    "/sessions/{slug}/participants/{pk}/free-slots",
+    response=responses({200: list[SlotOut]}, *READ),
+)
+def free_slots(request: HttpRequest, slug: Slug, pk: ObjectId, query: Query[FreeSlotsQuery]):
+    """Slots where you and this participant are both free (with a table, unless online)."""
+    reject_unknown_params(request, FreeSlotsQuery)
+    online = query.online
+    session = get_session_or_404(slug)
+    shown = get_listed_participant_or_404(session, request.user, pk)
+    me = get_participant_for_user_or_404(session, request.user)
+    found = queries.free_slots(session, me, shown, online=online, now=timezone.now())
+    return [slot_out(s, session.event.time_zone) for s in found]
+
+
+# My profile and availability --------------------------------------------------------
+
+
+def _my_profile(participant: B2BParticipant) -> dict:
+    participant = B2BParticipant.objects.prefetch_related("sectors").get(pk=participant.pk)
+    return {
+        **participant_out(participant),
+        "status": participant.status,
+        "review_note": participant.review_note,
+        "unavailable": sorted(queries.unavailable_indexes(participant)),
+    }
+
+
+@router.post("/sessions/{slug}/join", response=responses({201: MyProfileOut}, *WRITE))
+def join(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    return Status(201, _my_profile(services.join_session(person, session)))
+
+
+@router.get("/sessions/{slug}/me", response=responses({200: MyProfileOut}, *READ))
+def my_profile(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    return _my_profile(get_participant_for_user_or_404(session, request.user))
+
+
+@router.patch("/sessions/{slug}/me", response=responses({200: MyProfileOut}, *WRITE))
+def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    fields = data.dict(exclude_unset=True, exclude={"submit", "sectors", "organisation"})
+    if data.organisation is not None:
+        fields["organisation_name"] = data.organisation
+    sectors = None
+    if data.sectors is not None:
+        sectors = list(Sector.objects.filter(slug__in=data.sectors))
+        unknown = set(data.sectors) - {s.slug for s in sectors}
+        if unknown:
+            from django.utils.translation import gettext as _
+
+            raise Invalid(
+                _("Unknown sectors: %(sectors)s.") % {"sectors": ", ".join(sorted(unknown))},
+                code="unknown_sector",
+            )
+    services.update_profile(me, me.person, sectors=sectors, submit=data.submit, **fields)
+    return _my_profile(me)
+
+
+@router.post("/sessions/{slug}/me/logo", response=responses({200: MyProfileOut}, *WRITE))
+def upload_logo(request: HttpRequest, slug: Slug, logo: File[UploadedFile]):
+    """Your photo or logo (PNG, JPEG or WebP, 2 MB at most)."""
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    from django.core.files.images import ImageFile
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        Image.open(logo).verify()
+    except (UnidentifiedImageError, OSError) as exc:
+        from django.utils.translation import gettext as _
+
+        raise Invalid(_("This file is not a picture."), code="not_a_picture") from exc
+    logo.seek(0)
+    services.update_profile(me, me.person, logo=ImageFile(logo, name=logo.name))
+    return _my_profile(me)
+
+
+@router.get("/sessions/{slug}/me/unavailable", response=responses({200: UnavailableOut}, *READ))
+def my_unavailable(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    return {"slots": sorted(queries.unavailable_indexes(me))}
+
+
+@router.put("/sessions/{slug}/me/unavailable", response=responses({200: UnavailableOut}, *WRITE))
+def set_my_unavailable(request: HttpRequest, slug: Slug, data: UnavailableIn):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    return {"slots": services.set_unavailable(me, set(data.slots), me.person)}
+
+
+# Requests ---------------------------------------------------------------------------
+
+
+@router.get("/sessions/{slug}/requests", response=responses({200: RequestsOut}, *READ))
+def my_requests(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    received, sent = queries.requests_of(me)
+    return {
+        "received": [request_out(r) for r in received],
+        "sent": [request_out(r) for r in sent],
+    }
+
+
+@router.post("/sessions/{slug}/requests", response=responses({201: RequestOut}, *WRITE))
+def send_request(request: HttpRequest, slug: Slug, data: RequestIn):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    recipient = get_listed_participant_or_404(session, request.user, data.recipient)
+    return Status(201, request_out(services.send_request(me, recipient, data.message)))
+
+
+@router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
+def request_detail(request: HttpRequest, pk: ObjectId):
+    found, _mine = get_request_for_user_or_404(request.user, pk)
+    return request_out(found)
+
+
+@router.post("/requests/{pk}/accept", response=responses({200: RequestOut}, *WRITE))
+def accept_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
+    found, mine = get_request_for_user_or_404(request.user, pk)
+    return request_out(services.answer_request(found, mine, accept=True, answer=data.answer))
+
+
+@router.post("/requests/{pk}/decline", response=responses({200: RequestOut}, *WRITE))
+def decline_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
+    found, mine = get_request_for_user_or_404(request.user, pk)
+    return request_out(services.answer_request(found, mine, accept=False, answer=data.answer))
+
+
+@router.post(
+    "/requests/{pk}/withdraw", response=responses({200: RequestOut}, *AUTH_ERRORS, 404, 409, 422)
+)
+def withdraw_request(request: HttpRequest, pk: ObjectId):
+    found, mine = get_request_for_user_or_404(request.user, pk)
+    return request_out(services.withdraw_request(found, mine))
+
+
+# Meetings ---------------------------------------------------------------------------
+
+
+@router.get("/sessions/{slug}/meetings", response=responses({200: list[MeetingOut]}, *READ))
+def my_meetings(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    return [meeting_out(m, me) for m in queries.agenda(me)]
+
+
+@router.post("/sessions/{slug}/meetings", response=responses({201: MeetingOut}, *WRITE))
+def book(request: HttpRequest, slug: Slug, data: BookIn):
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    other = get_listed_participant_or_404(session, request.user, data.participant)
+    slot = _slot_or_error(session, data.slot)
+    meeting = services.book_meeting(me, other, slot, online=data.online)
+    return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+
+
+@router.get("/meetings/{pk}", response=responses({200: MeetingOut}, *READ))
+def meeting_detail(request: HttpRequest, pk: ObjectId):
+    meeting, mine = _meeting_with_reports(request, pk)
+    return meeting_out(meeting, mine)
+
+
+@router.post("/meetings/{pk}/reschedule", response=responses({200: MeetingOut}, *WRITE))
+def reschedule(request: HttpRequest, pk: ObjectId, data: MoveIn):
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    slot = _slot_or_error(meeting.session, data.slot)
+    services.reschedule_meeting(meeting, mine, slot, online=data.online)
+    return meeting_out(_meeting_with_reports(request, pk)[0], mine)
+
+
+@router.post("/meetings/{pk}/cancel", response=responses({200: MeetingOut}, *WRITE))
+def cancel(request: HttpRequest, pk: ObjectId, data: CancelIn):
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    services.cancel_meeting(meeting, mine, data.reason)
+    return meeting_out(_meeting_with_reports(request, pk)[0], mine)
+
+
+@router.put("/meetings/{pk}/report", response=responses({200: ReportOut}, *WRITE))
+def report(request: HttpRequest, pk: ObjectId, data: ReportIn):
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    saved = services.report_meeting(
+        meeting, mine, took_place=data.took_place, outcome=data.outcome, note=data.note
+    )
+    return {"took_place": saved.took_place, "outcome": saved.outcome, "note": saved.note}
+
+
+# Staff ------------------------------------------------------------------------------
+
+
+@router.get("/sessions/{slug}/grid", response=responses({200: GridOut}, *READ), auth=STAFF)
+def grid(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    cells = []
+    slot_count = 0
+    for day in queries.grid(session):
+        slot_count += len(day.slots)
+        for slot, meetings in zip(day.slots, day.online, strict=True):
+            cells.extend(
+                GridCellOut(
+                    slot=slot.index,
+                    table=None,
+                    meeting=m.pk,
+                    participants=[m.participant_a_id, m.participant_b_id],
+                )
+                for m in meetings
+            )
+        for number, row in enumerate(day.rows, start=1):
+            for slot, m in zip(day.slots, row.cells, strict=True):
+                if m is not None:
+                    cells.append(
+                        GridCellOut(
+                            slot=slot.index,
+                            table=number,
+                            meeting=m.pk,
+                            participants=[m.participant_a_id, m.participant_b_id],
+                        )
+                    )
+    cells.sort(key=lambda c: (c.slot, c.table or 0, c.meeting))
+    return {"slots": slot_count, "tables": session.tables, "cells": cells}
+
+
+@router.post(
+    "/sessions/{slug}/participants/{pk}/review",
+    response=responses({200: MyProfileOut}, *WRITE),
+    auth=STAFF,
+)
+def review(request: HttpRequest, slug: Slug, pk: ObjectId, data: ReviewIn):
+    """Staff: approve or reject a profile (the directory lists approved ones)."""
+    session = get_session_or_404(slug)
+    participant = B2BParticipant.objects.filter(session=session, pk=pk).first()
+    if participant is None:
+        raise Http404
+    services.review_profile(
+        participant, person_of(request.user), approve=data.approve, note=data.note
+    )
+    return _my_profile(participant)
+
+
+@router.get("/sessions/{slug}/figures", response=responses({200: FiguresOut}, *READ), auth=STAFF)
+def figures(request: HttpRequest, slug: Slug):
+    session = get_session_or_404(slug)
+    result = queries.figures([session])
+    return {
+        "participants": result.participants,
+        "booked": result.booked,
+        "held": result.held,
+        "no_shows": result.no_shows,
+        "unreported": result.unreported,
+        "outcomes": dict(result.outcome_rows()),
+        "held_by_department": dict(result.held_by_department),
+        "held_by_country": dict(result.held_by_country),
+    }
+
+
+@router.get("/sessions/{slug}/instance", response=responses({200: dict}, *READ), auth=STAFF)
+def instance(request: HttpRequest, slug: Slug):
+    return session_to_instance(get_session_or_404(slug))
+
+
+@router.post(
+    "/sessions/{slug}/solution", response=responses({200: SolutionOut}, *WRITE), auth=STAFF
+)
+def solution(request: HttpRequest, slug: Slug, data: SolutionIn):
+    session = get_session_or_404(slug)
+    return apply_solution(session, data.dict(), person_of(request.user))

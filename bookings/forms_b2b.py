@@ -1,0 +1,137 @@
+"""Forms of the B2B pages. They check the shape of the input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bookings.models import B2BParticipant, MeetingReport
+from bookings.queries_b2b import DirectoryFilters
+from missions.models import Sector
+from primi_site.validators import country_choices, language_codes
+
+
+def language_choices(language: str) -> list[tuple[str, str]]:
+    from babel import Locale
+
+    names = Locale.parse(language).languages
+    return sorted(((c, names.get(c, c)) for c in language_codes()), key=lambda item: item[1])
+
+
+class ProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), widget=forms.SelectMultiple(attrs={"size": 6})
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("Sectors"),
+        queryset=Sector.objects.order_by("slug"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = B2BParticipant
+        fields = [
+            "organisation_name",
+            "country",
+            "sectors",
+            "offer_fr",
+            "offer_en",
+            "need_fr",
+            "need_en",
+            "languages",
+            "mode",
+            "logo",
+        ]
+
+    def __init__(self, *args, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].choices = language_choices(language)
+        self.fields["country"].choices = country_choices(language)
+        self.fields["sectors"].label_from_instance = lambda sector: sector.tr("name", language).text
+
+
+class DirectoryForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    within = forms.ChoiceField(
+        label=_("Search in"),
+        required=False,
+        choices=[
+            ("all", _("Everything")),
+            ("offer", _("What they offer")),
+            ("need", _("What they look for")),
+        ],
+    )
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    mode = forms.ChoiceField(
+        label=_("Meetings"),
+        required=False,
+        choices=[("", _("In person or online")), *B2BParticipant.Mode.choices[:2]],
+    )
+
+    def __init__(self, *args, language: str, sectors, countries: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        names = dict(country_choices(language))
+        self.fields["sector"].choices = [("", _("All sectors"))] + [
+            (s.slug, s.tr("name", language).text) for s in sectors
+        ]
+        self.fields["country"].choices = [("", _("All countries"))] + [
+            (c, names.get(c, c)) for c in countries
+        ]
+        self.fields["language"].choices = [("", _("All languages")), *language_choices(language)]
+
+    def filters(self) -> DirectoryFilters:
+        if not self.is_bound or not self.is_valid():
+            return DirectoryFilters()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            text=data["q"],
+            within=data["within"] or "all",
+            sectors=[data["sector"]] if data["sector"] else [],
+            countries=[data["country"]] if data["country"] else [],
+            languages=[data["language"]] if data["language"] else [],
+            mode=data["mode"],
+        )
+
+
+class RequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Message (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SlotForm(forms.Form):
+    slot = forms.IntegerField(label=_("Slot"), min_value=1)
+    online = forms.BooleanField(label=_("Online meeting"), required=False)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
+
+
+class ReportForm(forms.Form):
+    took_place = forms.TypedChoiceField(
+        label=_("Did the meeting take place?"),
+        choices=[("yes", _("Yes")), ("no", _("No, the other side did not come"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=MeetingReport.Outcome.choices, required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

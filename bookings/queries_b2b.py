@@ -1,0 +1,298 @@
+"""Reads of the B2B sessions shared by the pages, the API and the staff views.
+
+Each keeps a constant number of queries whatever the size of the session.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from bookings.models import (
+    B2BParticipant,
+    B2BSession,
+    Meeting,
+    MeetingReport,
+    MeetingRequest,
+    MeetingSeat,
+    Slot,
+    Table,
+    Unavailability,
+)
+from missions.models import Sector
+from primi_site.timezones import zone
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    text: str = ""
+    within: str = "all"  # all, offer or need: where the text is looked for
+    sectors: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    side: str = ""
+    mode: str = ""
+
+
+TEXT_FIELDS = {
+    "all": ("organisation_name", "offer_fr", "offer_en", "need_fr", "need_en"),
+    "offer": ("offer_fr", "offer_en"),
+    "need": ("need_fr", "need_en"),
+}
+
+
+def directory(
+    session: B2BSession,
+    filters: DirectoryFilters | None = None,
+    viewer: B2BParticipant | None = None,
+) -> QuerySet:
+    """Approved profiles of the session but the viewer's own, filtered; sectors prefetched."""
+    filters = filters or DirectoryFilters()
+    found = B2BParticipant.objects.filter(session=session, status=B2BParticipant.Status.APPROVED)
+    if viewer is not None:
+        found = found.exclude(pk=viewer.pk)
+    found = found.prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("slug")))
+    for word in filters.text.split():
+        condition = Q()
+        for name in TEXT_FIELDS.get(filters.within, TEXT_FIELDS["all"]):
+            condition |= Q(**{f"{name}__icontains": word})
+        found = found.filter(condition)
+    if filters.sectors:
+        found = found.filter(
+            pk__in=B2BParticipant.sectors.through.objects.filter(
+                sector__slug__in=filters.sectors
+            ).values("b2bparticipant_id")
+        )
+    if filters.countries:
+        found = found.filter(country__in=filters.countries)
+    if filters.languages:
+        condition = Q()
+        for code in filters.languages:
+            condition |= Q(languages__icontains=f'"{code}"')
+        found = found.filter(condition)
+    if filters.side:
+        found = found.filter(side=filters.side)
+    if filters.mode:
+        found = found.filter(mode__in=[filters.mode, B2BParticipant.Mode.BOTH])
+    return found.order_by("organisation_name", "pk")
+
+
+def directory_countries(session: B2BSession) -> list[str]:
+    return sorted(
+        set(
+            B2BParticipant.objects.filter(session=session, status=B2BParticipant.Status.APPROVED)
+            .exclude(country="")
+            .values_list("country", flat=True)
+        )
+    )
+
+
+def session_sectors(session: B2BSession) -> QuerySet:
+    return (
+        Sector.objects.filter(
+            b2bparticipant__session=session, b2bparticipant__status=B2BParticipant.Status.APPROVED
+        )
+        .distinct()
+        .order_by("slug")
+    )
+
+
+def slots(session: B2BSession) -> QuerySet:
+    return Slot.objects.filter(session=session).order_by("index")
+
+
+def meetings_with_sides() -> QuerySet:
+    return Meeting.objects.select_related(
+        "slot",
+        "table",
+        "session__event",
+        "participant_a__person__user",
+        "participant_b__person__user",
+    )
+
+
+def agenda(participant: B2BParticipant, *, include_cancelled: bool = False) -> list[Meeting]:
+    """The participant's meetings in time order, the other side's sectors prefetched."""
+    found = meetings_with_sides().filter(
+        Q(participant_a=participant) | Q(participant_b=participant)
+    )
+    if not include_cancelled:
+        found = found.filter(state=Meeting.State.BOOKED)
+    found = found.prefetch_related(
+        Prefetch("participant_a__sectors", queryset=Sector.objects.order_by("slug")),
+        Prefetch("participant_b__sectors", queryset=Sector.objects.order_by("slug")),
+        Prefetch("reports", queryset=MeetingReport.objects.filter(participant=participant)),
+    )
+    return list(found.order_by("slot__index", "pk"))
+
+
+def requests_of(participant: B2BParticipant) -> tuple[list, list]:
+    """(received, sent), newest first, with both sides."""
+    base = MeetingRequest.objects.select_related("sender", "recipient").order_by(
+        "-created_at", "-pk"
+    )
+    received = list(base.filter(recipient=participant))
+    sent = list(base.filter(sender=participant))
+    return received, sent
+
+
+def unavailable_indexes(participant: B2BParticipant) -> set[int]:
+    return set(
+        Unavailability.objects.filter(participant=participant).values_list("slot__index", flat=True)
+    )
+
+
+def free_slots(
+    session: B2BSession, a: B2BParticipant, b: B2BParticipant, *, online: bool, now: datetime
+) -> list[Slot]:
+    """Future slots where both are free and available, with a table left (in person)."""
+    pair = [a.pk, b.pk]
+    tables_used = (
+        Meeting.objects.filter(slot=OuterRef("pk"), state=Meeting.State.BOOKED, table__isnull=False)
+        .values("slot")
+        .annotate(used=Count("pk"))
+        .values("used")
+    )
+    found = (
+        Slot.objects.filter(session=session, starts_at__gt=now)
+        .annotate(
+            busy=Exists(
+                MeetingSeat.objects.filter(slot=OuterRef("pk"), active=True, participant__in=pair)
+            ),
+            away=Exists(Unavailability.objects.filter(slot=OuterRef("pk"), participant__in=pair)),
+            tables_used=Coalesce(Subquery(tables_used, output_field=IntegerField()), 0),
+        )
+        .filter(busy=False, away=False)
+    )
+    if not online:
+        found = found.filter(tables_used__lt=session.tables)
+    return list(found.order_by("index"))
+
+
+@dataclass
+class GridRow:
+    label: str
+    cells: list  # Meeting or None, one per slot of the day
+
+
+@dataclass
+class GridDay:
+    day: date
+    slots: list[Slot]
+    rows: list[GridRow]
+    online: list[list[Meeting]]  # per slot
+
+    @property
+    def filled(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if cell) + sum(
+            len(cell) for cell in self.online
+        )
+
+    @property
+    def free(self) -> int:
+        return sum(1 for row in self.rows for cell in row.cells if not cell)
+
+
+def grid(session: B2BSession) -> list[GridDay]:
+    """Tables × slots of each day, filled and free, with the online meetings beside them."""
+    tz = zone(session.event.time_zone)
+    all_slots = list(slots(session))
+    tables = list(Table.objects.filter(session=session).order_by("number"))
+    meetings = list(
+        Meeting.objects.filter(session=session, state=Meeting.State.BOOKED).select_related(
+            "participant_a", "participant_b"
+        )
+    )
+    by_cell = {(m.slot_id, m.table_id): m for m in meetings if m.table_id}
+    online_by_slot = defaultdict(list)
+    for meeting in meetings:
+        if meeting.online:
+            online_by_slot[meeting.slot_id].append(meeting)
+    days: dict[date, list[Slot]] = defaultdict(list)
+    for slot in all_slots:
+        days[slot.starts_at.astimezone(tz).date()].append(slot)
+    result = []
+    for day, day_slots in sorted(days.items()):
+        rows = [
+            GridRow(
+                label=table.label or str(table.number),
+                cells=[by_cell.get((slot.pk, table.pk)) for slot in day_slots],
+            )
+            for table in tables
+        ]
+        result.append(
+            GridDay(day, day_slots, rows, [online_by_slot.get(s.pk, []) for s in day_slots])
+        )
+    return result
+
+
+# Figures ---------------------------------------------------------------------
+
+OUTCOMES = [o for o in MeetingReport.Outcome.values if o != MeetingReport.Outcome.NONE]
+
+
+@dataclass
+class Figures:
+    booked: int = 0
+    held: int = 0
+    no_shows: int = 0
+    unreported: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    held_by_department: Counter = field(default_factory=Counter)
+    held_by_country: Counter = field(default_factory=Counter)
+    participants: int = 0
+
+    def outcome_rows(self) -> list[tuple[str, int]]:
+        return [(o, self.outcomes.get(o, 0)) for o in OUTCOMES]
+
+    def department_rows(self) -> list[tuple[str, int]]:
+        return sorted(self.held_by_department.items(), key=lambda item: (-item[1], item[0]))
+
+    def country_rows(self) -> list[tuple[str, int]]:
+        return sorted(self.held_by_country.items(), key=lambda item: (-item[1], item[0]))
+
+
+def meeting_status(reports: list[MeetingReport]) -> str:
+    """held, no-show or unreported, from what the two sides said."""
+    if any(not r.took_place for r in reports):
+        return "no-show"
+    if reports:
+        return "held"
+    return "unreported"
+
+
+def figures(sessions: QuerySet | list[B2BSession]) -> Figures:
+    """Meetings held, no-shows and outcomes, overall and by department and country."""
+    meetings = (
+        Meeting.objects.filter(session__in=sessions, state=Meeting.State.BOOKED)
+        .select_related("participant_a", "participant_b")
+        .prefetch_related("reports")
+    )
+    result = Figures(
+        participants=B2BParticipant.objects.filter(
+            session__in=sessions, status=B2BParticipant.Status.APPROVED
+        ).count()
+    )
+    for meeting in meetings:
+        result.booked += 1
+        reports = list(meeting.reports.all())
+        status = meeting_status(reports)
+        if status == "no-show":
+            result.no_shows += 1
+            continue
+        if status == "unreported":
+            result.unreported += 1
+            continue
+        result.held += 1
+        for outcome in {r.outcome for r in reports} - {MeetingReport.Outcome.NONE}:
+            result.outcomes[outcome] += 1
+        for side in meeting.sides():
+            result.held_by_department[side.department or "—"] += 1
+            result.held_by_country[side.country or "—"] += 1
+    return result
+
+
+def b2b_sessions_of_mission(mission) -> QuerySet:
+    return B2BSession.objects.filter(event__mission=mission).select_related("event")

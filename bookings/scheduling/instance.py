@@ -1,0 +1,191 @@
+"""The `primi-b2b/1` instance format: parsing and validation.
+
+Ids may be integers or strings; they are kept exactly as received so that a solution
+writes them back unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FORMAT = "primi-b2b/1"
+
+Id = int | str
+
+
+class InstanceError(ValueError):
+    """The instance is malformed; the message names the offending field."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: Id
+    participants: tuple[Id, Id]
+    session: str | None = None
+    fixed: int | None = None
+    after: tuple[Id, ...] = ()
+    online: bool = False
+
+
+@dataclass
+class Instance:
+    name: str
+    slots: int
+    tables: int
+    sessions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    fairness: int | None = None
+    forbidden: dict[Id, frozenset[int]] = field(default_factory=dict)
+    meetings: list[Meeting] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index = {m.id: i for i, m in enumerate(self.meetings)}
+
+    @property
+    def participants(self) -> list[Id]:
+        return list(self.forbidden)
+
+    def session_slots(self, meeting: Meeting) -> range:
+        if meeting.session is None:
+            return range(1, self.slots + 1)
+        lo, hi = self.sessions[meeting.session]
+        return range(lo, hi + 1)
+
+    def allowed_slots(self, meeting: Meeting) -> list[int]:
+        """Slots where the meeting may go: its session, its fixed slot, nobody's forbidden."""
+        a, b = meeting.participants
+        banned = self.forbidden[a] | self.forbidden[b]
+        slots = [t for t in self.session_slots(meeting) if t not in banned]
+        if meeting.fixed is not None:
+            slots = [t for t in slots if t == meeting.fixed]
+        return slots
+
+
+def _is_id(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool)) or (
+        isinstance(value, str) and value != ""
+    )
+
+
+def _positive_int(value: object, where: str, zero_ok: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if zero_ok else 1):
+        kind = "a non-negative" if zero_ok else "a positive"
+        raise InstanceError(f"{where}: must be {kind} integer")
+    return value
+
+
+def _slot(value: object, where: str, slots: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InstanceError(f"{where}: must be a slot number")
+    if not 1 <= value <= slots:
+        raise InstanceError(f"{where}: slot {value} outside 1..{slots}")
+    return value
+
+
+def _list(value: object, where: str) -> list:
+    if not isinstance(value, list):
+        raise InstanceError(f"{where}: must be a list")
+    return value
+
+
+def parse_instance(data: object) -> Instance:
+    """Check a decoded `primi-b2b/1` document and build an `Instance`."""
+    if not isinstance(data, dict):
+        raise InstanceError("instance: must be a JSON object")
+    if data.get("format") != FORMAT:
+        raise InstanceError(f'format: expected "{FORMAT}", got {data.get("format")!r}')
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise InstanceError("name: must be a string")
+    slots = _positive_int(data.get("slots"), "slots")
+    tables = _positive_int(data.get("tables"), "tables", zero_ok=True)
+    fairness = data.get("fairness")
+    if fairness is not None:
+        fairness = _positive_int(fairness, "fairness", zero_ok=True)
+
+    raw_sessions = data.get("sessions") or {}
+    if not isinstance(raw_sessions, dict):
+        raise InstanceError("sessions: must be an object")
+    sessions: dict[str, tuple[int, int]] = {}
+    for key, span in raw_sessions.items():
+        ok = (
+            isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in span)
+        )
+        if not ok:
+            raise InstanceError(f"sessions.{key}: must be [first, last]")
+        lo, hi = span
+        if not (1 <= lo <= hi <= slots):
+            raise InstanceError(f"sessions.{key}: range outside 1..{slots}")
+        sessions[key] = (lo, hi)
+
+    forbidden: dict[Id, frozenset[int]] = {}
+    for i, raw in enumerate(_list(data.get("participants"), "participants")):
+        where = f"participants[{i}]"
+        if not isinstance(raw, dict):
+            raise InstanceError(f"{where}: must be an object")
+        pid = raw.get("id")
+        if not _is_id(pid):
+            raise InstanceError(f"{where}.id: must be an integer or a string")
+        if pid in forbidden:
+            raise InstanceError(f"{where}.id: duplicate participant {pid}")
+        slots_off = _list(raw.get("forbidden", []), f"{where}.forbidden")
+        forbidden[pid] = frozenset(
+            _slot(t, f"{where}.forbidden[{j}]", slots) for j, t in enumerate(slots_off)
+        )
+
+    raw_meetings = _list(data.get("meetings"), "meetings")
+    ids: set = set()
+    for i, raw in enumerate(raw_meetings):
+        if not isinstance(raw, dict):
+            raise InstanceError(f"meetings[{i}]: must be an object")
+        mid = raw.get("id")
+        if not _is_id(mid):
+            raise InstanceError(f"meetings[{i}].id: must be an integer or a string")
+        if mid in ids:
+            raise InstanceError(f"meetings[{i}].id: duplicate meeting {mid}")
+        ids.add(mid)
+
+    meetings = []
+    for i, raw in enumerate(raw_meetings):
+        where = f"meetings[{i}]"
+        pair = _list(raw.get("participants"), f"{where}.participants")
+        if len(pair) != 2:
+            raise InstanceError(f"{where}.participants: must name exactly two participants")
+        for j, pid in enumerate(pair):
+            if not _is_id(pid) or pid not in forbidden:
+                raise InstanceError(f"{where}.participants[{j}]: unknown participant {pid}")
+        if pair[0] == pair[1]:
+            raise InstanceError(f"{where}.participants: a participant cannot meet themselves")
+        session = raw.get("session")
+        if session is not None and session not in sessions:
+            raise InstanceError(f'{where}.session: unknown session "{session}"')
+        fixed = raw.get("fixed")
+        if fixed is not None:
+            fixed = _slot(fixed, f"{where}.fixed", slots)
+        after = _list(raw.get("after") or [], f"{where}.after")
+        for j, other in enumerate(after):
+            if not _is_id(other) or other not in ids:
+                raise InstanceError(f"{where}.after[{j}]: unknown meeting {other}")
+        online = raw.get("online", False)
+        if not isinstance(online, bool):
+            raise InstanceError(f"{where}.online: must be true or false")
+        meetings.append(
+            Meeting(
+                id=raw["id"],
+                participants=(pair[0], pair[1]),
+                session=session,
+                fixed=fixed,
+                after=tuple(after),
+                online=online,
+            )
+        )
+    return Instance(
+        name=name,
+        slots=slots,
+        tables=tables,
+        sessions=sessions,
+        fairness=fairness,
+        forbidden=forbidden,
+        meetings=meetings,
+    )

@@ -1,0 +1,237 @@
+"""In and Out schemas of the B2B API, with explicit field lists (docs/api.md).
+
+Inputs subclass `InSchema` (unknown fields refused, strict types); free text is
+`Text`, ids are `ObjectId`.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from primi_site.api_pagination import PageOut
+from primi_site.schemas import InSchema, ObjectId, Text
+
+
+class SessionOut(Schema):
+    id: int
+    slug: str
+    title: str
+    status: str
+    time_zone: str
+    slot_minutes: int
+    pause_minutes: int
+    tables: int
+    online: bool
+    pairing: str
+    direct_booking: bool
+    max_requests_sent: int | None
+    max_meetings: int | None
+    directory_open: bool
+    me: int | None = Field(None, description="Your participant id in this session, if any.")
+
+
+class SlotOut(Schema):
+    index: int
+    starts_at: datetime
+    ends_at: datetime
+    local_start: str = Field(description="Start in the event's zone, ISO 8601 with offset.")
+
+
+class ParticipantOut(Schema):
+    id: int
+    organisation: str
+    side: str
+    country: str
+    department: str
+    sectors: list[str]
+    offer_fr: str
+    offer_en: str
+    need_fr: str
+    need_en: str
+    languages: list[str]
+    mode: str
+    logo_url: str | None
+
+
+class MyProfileOut(ParticipantOut):
+    status: str
+    review_note: str
+    unavailable: list[int]
+
+
+class ProfileIn(InSchema):
+    organisation: Text | None = Field(None, min_length=1, max_length=200)
+    country: Text | None = Field(None, max_length=2)
+    sectors: list[Text] | None = Field(None, max_length=50)
+    offer_fr: Text | None = Field(None, max_length=5000)
+    offer_en: Text | None = Field(None, max_length=5000)
+    need_fr: Text | None = Field(None, max_length=5000)
+    need_en: Text | None = Field(None, max_length=5000)
+    languages: list[Text] | None = Field(None, max_length=20)
+    mode: Literal["in-person", "online", "both"] | None = None
+    submit: bool = False
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"offer_en": "2D animation series", "submit": True}]}
+    )
+
+
+class UnavailableIn(InSchema):
+    slots: list[ObjectId] = Field(max_length=2000)
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"slots": [1, 2]}]})
+
+
+class UnavailableOut(Schema):
+    slots: list[int]
+
+
+class RequestIn(InSchema):
+    recipient: ObjectId = Field(description="The participant id of the person asked.")
+    message: Text = Field("", max_length=2000)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"recipient": 12, "message": "Co-production?"}]}
+    )
+
+
+class AnswerIn(InSchema):
+    answer: Text = Field("", max_length=2000)
+
+
+class RequestOut(Schema):
+    id: int
+    sender: int
+    sender_organisation: str
+    recipient: int
+    recipient_organisation: str
+    state: str
+    message: str
+    answer: str
+    created_at: datetime
+    answered_at: datetime | None
+
+
+class RequestsOut(Schema):
+    received: list[RequestOut]
+    sent: list[RequestOut]
+
+
+class BookIn(InSchema):
+    participant: ObjectId = Field(description="The other side's participant id.")
+    slot: ObjectId = Field(description="Slot number (index) in the session.")
+    online: bool = False
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"participant": 12, "slot": 3, "online": False}]}
+    )
+
+
+class MoveIn(InSchema):
+    slot: ObjectId
+    online: bool | None = None
+
+
+class CancelIn(InSchema):
+    reason: Text = Field("", max_length=300)
+
+
+class ReportIn(InSchema):
+    took_place: bool
+    outcome: Literal["none", "lead", "partnership", "contract", "follow-up"] = "none"
+    note: Text = Field("", max_length=2000)
+
+
+class ReviewIn(InSchema):
+    approve: bool
+    note: Text = Field("", max_length=300)
+
+
+class ReportOut(Schema):
+    took_place: bool
+    outcome: str
+    note: str
+
+
+class MeetingOut(Schema):
+    id: int
+    state: str
+    slot: SlotOut
+    table: int | None
+    online: bool
+    video_url: str
+    sequence: int
+    with_participant: ParticipantOut
+    my_report: ReportOut | None
+
+
+class GridCellOut(Schema):
+    slot: int
+    table: int | None
+    meeting: int
+    participants: list[int]
+
+
+class GridOut(Schema):
+    slots: int
+    tables: int
+    cells: list[GridCellOut]
+
+
+class FiguresOut(Schema):
+    participants: int
+    booked: int
+    held: int
+    no_shows: int
+    unreported: int
+    outcomes: dict[str, int]
+    held_by_department: dict[str, int]
+    held_by_country: dict[str, int]
+
+
+class SolutionOut(Schema):
+    placed: int
+    kept: int
+    unscheduled: int
+
+
+class AssignmentIn(InSchema):
+    meeting: Text | int
+    slot: int
+    table: int | None = None
+
+
+class SolutionIn(InSchema):
+    """A `primi-b2b-solution/1` document, as the scheduler writes it."""
+
+    format: Text
+    instance: Text | int | None = None
+    status: Text | None = None
+    breaks: int | None = None
+    bound: int | None = None
+    seconds: float | int | None = None
+    assignments: list[AssignmentIn] = Field(max_length=20_000)
+    unscheduled: list[dict] = Field([], max_length=20_000)
+
+
+class DirectoryQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field("", max_length=100, pattern=r"^[^\x00]*$")
+    within: Literal["all", "offer", "need"] = "all"
+    sector: list[str] = Field([], max_length=20)
+    country: list[str] = Field([], max_length=20)
+    language: list[str] = Field([], max_length=20)
+    mode: Literal["", "in-person", "online"] = ""
+
+
+class FreeSlotsQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    online: bool = False
+
+
+class DirectoryOut(PageOut):
+    items: list[ParticipantOut]

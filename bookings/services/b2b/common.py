@@ -1,0 +1,117 @@
+"""Checks and side effects shared by the B2B services."""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from bookings.exceptions import Invalid, NotAllowed
+from bookings.models import (
+    B2BLogEntry,
+    B2BNotification,
+    B2BParticipant,
+    B2BSession,
+    Meeting,
+    MeetingRequest,
+    Registration,
+    RegistrationState,
+)
+from events.models import Event
+from missions.models import Person
+
+logger = logging.getLogger("bookings.b2b")
+
+
+def ensure_registered(person: Person, event: Event) -> None:
+    """Refuse a person who has no confirmed registration for the event or for its mission.
+
+    The one place where B2B asks the registrations (checked when a person joins a
+    session; staff may still add a participant by hand in the admin).
+    """
+    scope = Q(event=event)
+    if event.mission_id:
+        scope |= Q(mission_id=event.mission_id)
+    confirmed = Registration.objects.filter(
+        scope, person=person, state=RegistrationState.CONFIRMED
+    ).exists()
+    if not confirmed:
+        raise NotAllowed(
+            _("You need a confirmed registration for this event to take part in its meetings."),
+            code="not_registered",
+        )
+
+
+def ensure_open(session: B2BSession) -> None:
+    if session.status != B2BSession.Status.OPEN:
+        raise NotAllowed(
+            _("The B2B meetings of this event are not open for booking."), code="session_closed"
+        )
+
+
+def ensure_approved(*participants: B2BParticipant) -> None:
+    for participant in participants:
+        if not participant.is_approved:
+            raise NotAllowed(
+                _("The profile of %(name)s is not approved yet.")
+                % {"name": participant.organisation_name},
+                code="profile_not_approved",
+            )
+
+
+def ensure_may_meet(session: B2BSession, a: B2BParticipant, b: B2BParticipant) -> None:
+    """Same session, not oneself, and the session's pairing rule."""
+    if a.session_id != session.pk or b.session_id != session.pk:
+        raise Invalid(_("This participant is not in this session."), code="not_in_session")
+    if a.pk == b.pk:
+        raise Invalid(_("You cannot meet yourself."), code="oneself")
+    if session.pairing == B2BSession.Pairing.DELEGATES_WITH_MEMBERS and a.side == b.side:
+        raise NotAllowed(
+            _("In this session delegates meet members only."), code="pairing_not_allowed"
+        )
+
+
+def log(
+    session: B2BSession,
+    actor: Person | None,
+    action: str,
+    *,
+    meeting: Meeting | None = None,
+    request: MeetingRequest | None = None,
+    **detail,
+) -> None:
+    B2BLogEntry.objects.create(
+        session=session, actor=actor, action=action, meeting=meeting, request=request, detail=detail
+    )
+    logger.info(
+        "b2b %s session=%s actor=%s meeting=%s request=%s %s",
+        action,
+        session.pk,
+        actor.pk if actor else None,
+        meeting.pk if meeting else None,
+        request.pk if request else None,
+        detail,
+    )
+
+
+def notify(
+    kind: str,
+    recipients: list[Person],
+    *,
+    request: MeetingRequest | None = None,
+    meeting: Meeting | None = None,
+) -> None:
+    """Write the emails owed and send them by job once the transaction commits."""
+    from django_q.tasks import async_task
+
+    for recipient in recipients:
+        notification = B2BNotification.objects.create(
+            kind=kind,
+            recipient=recipient,
+            request=request,
+            meeting=meeting,
+            sequence=meeting.sequence if meeting else 0,
+        )
+        transaction.on_commit(
+            lambda pk=notification.pk: async_task("bookings.tasks.send_b2b_notification", pk)
+        )

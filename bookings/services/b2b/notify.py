@@ -1,0 +1,125 @@
+"""Writing and sending the B2B emails, each in its recipient's language and zone."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from bookings.b2b_ical import meeting_calendar, where
+from bookings.models import B2BNotification, B2BParticipant, Meeting
+from primi_site.formatting import describe_when
+
+logger = logging.getLogger("bookings.b2b")
+Kind = B2BNotification.Kind
+
+
+def subject_for(notification: B2BNotification, other: B2BParticipant) -> str:
+    name = other.organisation_name
+    subjects = {
+        Kind.REQUEST_RECEIVED: _("Meeting request from %(name)s"),
+        Kind.REQUEST_ACCEPTED: _("%(name)s accepted your meeting request"),
+        Kind.REQUEST_DECLINED: _("%(name)s declined your meeting request"),
+        Kind.REQUEST_WITHDRAWN: _("%(name)s withdrew a meeting request"),
+        Kind.MEETING_BOOKED: _("Meeting booked with %(name)s"),
+        Kind.MEETING_MOVED: _("Meeting with %(name)s moved"),
+        Kind.MEETING_CANCELLED: _("Meeting with %(name)s cancelled"),
+    }
+    return subjects[notification.kind] % {"name": name}
+
+
+def _participants(notification: B2BNotification) -> tuple[B2BParticipant, B2BParticipant]:
+    """(the recipient's participation, the other side)."""
+    if notification.meeting_id:
+        pair = notification.meeting.sides()
+    else:
+        pair = (notification.request.sender, notification.request.recipient)
+    mine = pair[0] if pair[0].person_id == notification.recipient_id else pair[1]
+    return mine, pair[1] if mine is pair[0] else pair[0]
+
+
+def build_email(notification: B2BNotification) -> EmailMessage:
+    person = notification.recipient
+    mine, other = _participants(notification)
+    session = mine.session
+    event = session.event
+    with translation.override(person.language):
+        context = {
+            "kind": notification.kind,
+            "person": person,
+            "other": other,
+            "event": event,
+            "request": notification.request,
+            "meeting": notification.meeting,
+            "site_url": settings.SITE_URL,
+            "agenda_url": settings.SITE_URL + reverse("b2b_agenda", args=[event.slug]),
+            "requests_url": settings.SITE_URL + reverse("b2b_requests", args=[event.slug]),
+        }
+        meeting: Meeting | None = notification.meeting
+        if meeting is not None:
+            context["when"] = describe_when(
+                starts_at=meeting.slot.starts_at,
+                ends_at=meeting.slot.ends_at,
+                zone_name=event.time_zone,
+                viewer_zone=person.time_zone,
+                language=person.language,
+            )
+            context["where"] = where(meeting)
+        message = EmailMessage(
+            subject=subject_for(notification, other),
+            body=render_to_string("bookings/email/b2b_notification.txt", context),
+            to=[person.user.email],
+        )
+        if meeting is not None and notification.kind in (
+            Kind.MEETING_BOOKED,
+            Kind.MEETING_MOVED,
+            Kind.MEETING_CANCELLED,
+        ):
+            method = "CANCEL" if notification.kind == Kind.MEETING_CANCELLED else "REQUEST"
+            message.attach(
+                "meeting.ics",
+                meeting_calendar(meeting, mine),
+                f"text/calendar; charset=utf-8; method={method}",
+            )
+    return message
+
+
+def deliver(notification_id: int) -> bool:
+    """Send one notification unless it was sent already; True when this call sent it."""
+    with transaction.atomic():
+        notification = (
+            B2BNotification.objects.select_for_update(of=("self",))
+            .select_related(
+                "recipient__user",
+                "request__sender__person__user",
+                "request__recipient__person__user",
+                "request__session__event",
+                "meeting__slot",
+                "meeting__table",
+                "meeting__session__event",
+                "meeting__participant_a__person__user",
+                "meeting__participant_b__person__user",
+            )
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.sent_at is not None:
+            return False
+        if notification.meeting_id and notification.meeting.sequence != notification.sequence:
+            # A later change superseded this one; its own email carries the news.
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["sent_at"])
+            return False
+        if not notification.recipient.user.email:
+            logger.warning("b2b notification %s: recipient has no email", notification_id)
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["sent_at"])
+            return False
+        build_email(notification).send()
+        notification.sent_at = timezone.now()
+        notification.save(update_fields=["sent_at"])
+    return True

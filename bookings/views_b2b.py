@@ -1,0 +1,470 @@
+"""Pages of the B2B meetings: session, profile, directory, requests, availability,
+agenda (screen and print), meeting, and the staff's grid and figures.
+
+Views check the shape of the input with forms and call the services; a
+`BookingError` becomes a message on the page, in the page's language.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bookings import queries_b2b as queries
+from bookings.exceptions import BookingError
+from bookings.forms_b2b import (
+    AnswerForm,
+    CancelForm,
+    DirectoryForm,
+    ProfileForm,
+    ReportForm,
+    RequestForm,
+    SlotForm,
+)
+from bookings.grid_svg import grid_rows_html, picture
+from bookings.models import Slot
+from bookings.permissions_b2b import (
+    get_listed_participant_or_404,
+    get_meeting_for_user_or_404,
+    get_participant_for_user_or_404,
+    get_request_for_user_or_404,
+    get_session_or_404,
+    is_b2b_staff,
+    may_see_directory,
+    participant_of,
+)
+from bookings.services import b2b as services
+from bookings.services.b2b_export import session_to_instance
+from missions.models import Mission
+from primi_site.bilingual import page_language
+from primi_site.middleware import person_of
+
+DIRECTORY_PAGE = 24
+
+
+def _fail(request: HttpRequest, error: BookingError) -> None:
+    messages.error(request, error.message)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not is_b2b_staff(request.user):
+        raise Http404
+
+
+def session_home(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    participant = participant_of(session, request.user)
+    context = {
+        "session": session,
+        "event": session.event,
+        "participant": participant,
+        "can_see_directory": may_see_directory(session, request.user, participant),
+        "is_staff": is_b2b_staff(request.user),
+        "slot_count": Slot.objects.filter(session=session).count(),
+    }
+    return render(request, "bookings/b2b/session.html", context)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    person = person_of(request.user)
+    if person is None:
+        raise Http404
+    try:
+        services.join_session(person, session)
+    except BookingError as error:
+        _fail(request, error)
+        return redirect("b2b_session", slug=slug)
+    messages.success(request, _("Welcome! Fill in your profile so that others can find you."))
+    return redirect("b2b_profile", slug=slug)
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    participant = get_participant_for_user_or_404(session, request.user)
+    language = page_language(get_language())
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=participant, language=language
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        sectors = data.pop("sectors")
+        if data.get("logo") is False:  # the "clear" box of the file input
+            data["logo"] = ""
+        try:
+            services.update_profile(
+                participant,
+                participant.person,
+                sectors=sectors,
+                submit="submit" in request.POST,
+                **data,
+            )
+        except BookingError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("b2b_profile", slug=slug)
+    return render(
+        request,
+        "bookings/b2b/profile.html",
+        {"session": session, "event": session.event, "participant": participant, "form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def directory(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    participant = participant_of(session, request.user)
+    if not may_see_directory(session, request.user, participant):
+        return render(
+            request,
+            "bookings/b2b/closed.html",
+            {"session": session, "event": session.event, "participant": participant},
+            status=403,
+        )
+    language = page_language(get_language())
+    form = DirectoryForm(
+        request.GET or None,
+        language=language,
+        sectors=queries.session_sectors(session),
+        countries=queries.directory_countries(session),
+    )
+    found = queries.directory(session, form.filters(), viewer=participant)
+    page = Paginator(found, DIRECTORY_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bookings/b2b/directory.html",
+        {
+            "session": session,
+            "event": session.event,
+            "participant": participant,
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    session = get_session_or_404(slug)
+    shown = get_listed_participant_or_404(session, request.user, pk)
+    me = participant_of(session, request.user)
+    context = {"session": session, "event": session.event, "shown": shown, "participant": me}
+    if me is not None and me.pk != shown.pk:
+        from bookings.services.b2b.meetings import accepted_request
+        from bookings.services.b2b.requests import live_request_between
+
+        context["live_request"] = live_request_between(me, shown)
+        may_book = session.direct_booking or accepted_request(me, shown) is not None
+        context["may_book"] = may_book
+        if may_book:
+            online = request.GET.get("online") == "1"
+            context["online"] = online
+            context["free_slots"] = queries.free_slots(
+                session, me, shown, online=online, now=timezone.now()
+            )
+        context["request_form"] = RequestForm()
+    return render(request, "bookings/b2b/participant.html", context)
+
+
+@login_required
+@require_POST
+def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    session = get_session_or_404(slug)
+    shown = get_listed_participant_or_404(session, request.user, pk)
+    me = get_participant_for_user_or_404(session, request.user)
+    form = RequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("message", [])))
+    else:
+        try:
+            services.send_request(me, shown, form.cleaned_data["message"])
+        except BookingError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Your request is sent."))
+    return redirect("b2b_participant", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    session = get_session_or_404(slug)
+    shown = get_listed_participant_or_404(session, request.user, pk)
+    me = get_participant_for_user_or_404(session, request.user)
+    form = SlotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a slot."))
+        return redirect("b2b_participant", slug=slug, pk=pk)
+    slot = Slot.objects.filter(session=session, index=form.cleaned_data["slot"]).first()
+    try:
+        if slot is None:
+            raise BookingError(_("This slot is not in this session."), "slot_outside_session")
+        meeting = services.book_meeting(me, shown, slot, online=form.cleaned_data["online"])
+    except BookingError as error:
+        _fail(request, error)
+        return redirect("b2b_participant", slug=slug, pk=pk)
+    messages.success(request, _("The meeting is booked."))
+    return redirect("b2b_meeting", pk=meeting.pk)
+
+
+@login_required
+def requests_page(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    received, sent = queries.requests_of(me)
+    return render(
+        request,
+        "bookings/b2b/requests.html",
+        {
+            "session": session,
+            "event": session.event,
+            "participant": me,
+            "received": received,
+            "sent": sent,
+            "answer_form": AnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ("accept", "decline", "withdraw"):
+        raise Http404
+    meeting_request, mine = get_request_for_user_or_404(request.user, pk)
+    form = AnswerForm(request.POST)
+    answer = form.cleaned_data["answer"] if form.is_valid() else ""
+    try:
+        if action == "accept":
+            services.answer_request(meeting_request, mine, accept=True, answer=answer)
+            messages.success(request, _("Accepted: you can now book a slot together."))
+        elif action == "decline":
+            services.answer_request(meeting_request, mine, accept=False, answer=answer)
+            messages.success(request, _("Declined."))
+        else:
+            services.withdraw_request(meeting_request, mine)
+            messages.success(request, _("The request is withdrawn."))
+    except BookingError as error:
+        _fail(request, error)
+    return redirect("b2b_requests", slug=meeting_request.session.event.slug)
+
+
+@login_required
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    if request.method == "POST":
+        try:
+            chosen = {int(value) for value in request.POST.getlist("unavailable")}
+        except ValueError:
+            chosen = None
+            messages.error(request, _("Choose slots from the list."))
+        if chosen is not None:
+            try:
+                services.set_unavailable(me, chosen, me.person)
+            except BookingError as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("Your availability is saved."))
+                return redirect("b2b_availability", slug=slug)
+    busy = set(me.seats.filter(active=True).values_list("slot__index", flat=True))
+    return render(
+        request,
+        "bookings/b2b/availability.html",
+        {
+            "session": session,
+            "event": session.event,
+            "participant": me,
+            "slots": list(queries.slots(session)),
+            "unavailable": queries.unavailable_indexes(me),
+            "busy": busy,
+        },
+    )
+
+
+def _agenda_context(request: HttpRequest, slug: str) -> dict:
+    session = get_session_or_404(slug)
+    me = get_participant_for_user_or_404(session, request.user)
+    meetings = queries.agenda(me)
+    return {
+        "session": session,
+        "event": session.event,
+        "participant": me,
+        "rows": [(meeting, meeting.other(me)) for meeting in meetings],
+    }
+
+
+@login_required
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "bookings/b2b/agenda.html", _agenda_context(request, slug))
+
+
+@login_required
+def agenda_print(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "bookings/b2b/agenda_print.html", _agenda_context(request, slug))
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    other = meeting.other(mine)
+    report = meeting.reports.filter(participant=mine).first()
+    context = {
+        "meeting": meeting,
+        "session": meeting.session,
+        "event": meeting.session.event,
+        "participant": mine,
+        "other": other,
+        "report": report,
+        "report_form": ReportForm(
+            initial={
+                "took_place": "yes" if report is None or report.took_place else "no",
+                "outcome": report.outcome if report else "none",
+                "note": report.note if report else "",
+            }
+        ),
+        "started": meeting.slot.starts_at <= timezone.now(),
+    }
+    if meeting.is_active:
+        context["free_slots"] = queries.free_slots(
+            meeting.session, mine, other, online=meeting.online, now=timezone.now()
+        )
+    return render(request, "bookings/b2b/meeting.html", context)
+
+
+@login_required
+@require_POST
+def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ("move", "cancel", "report"):
+        raise Http404
+    meeting, mine = get_meeting_for_user_or_404(request.user, pk)
+    try:
+        if action == "move":
+            form = SlotForm(request.POST)
+            if not form.is_valid():
+                raise BookingError(_("Choose a slot."), "slot_missing")
+            slot = Slot.objects.filter(
+                session=meeting.session, index=form.cleaned_data["slot"]
+            ).first()
+            if slot is None:
+                raise BookingError(_("This slot is not in this session."), "slot_outside_session")
+            services.reschedule_meeting(meeting, mine, slot)
+            messages.success(request, _("The meeting is moved; both of you are told."))
+        elif action == "cancel":
+            form = CancelForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.cancel_meeting(meeting, mine, reason)
+            messages.success(request, _("The meeting is cancelled; both of you are told."))
+        else:
+            form = ReportForm(request.POST)
+            if not form.is_valid():
+                raise BookingError(_("Say whether the meeting took place."), "report_invalid")
+            services.report_meeting(
+                meeting,
+                mine,
+                took_place=form.cleaned_data["took_place"],
+                outcome=form.cleaned_data["outcome"] or "none",
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("Thank you, your report is saved."))
+    except BookingError as error:
+        _fail(request, error)
+    return redirect("b2b_meeting", pk=meeting.pk)
+
+
+# Staff ------------------------------------------------------------------------------
+
+
+@login_required
+def staff_grid(request: HttpRequest, slug: str) -> HttpResponse:
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    language = page_language(get_language())
+    free = _("free")
+    days = [
+        (day, picture(day, session.event.time_zone, language), grid_rows_html(day, free))
+        for day in queries.grid(session)
+    ]
+    return render(
+        request,
+        "bookings/b2b/staff_grid.html",
+        {"session": session, "event": session.event, "days": days},
+    )
+
+
+FIGURE_COLUMNS = ("booked", "held", "no_shows", "unreported")
+
+
+def _figures_response(request: HttpRequest, title: str, sessions, filename: str, context: dict):
+    result = queries.figures(sessions)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([_("figure"), _("group"), _("value")])
+        for name in FIGURE_COLUMNS:
+            writer.writerow([name, "", getattr(result, name)])
+        for outcome, count in result.outcome_rows():
+            writer.writerow(["outcome", outcome, count])
+        for key, count in sorted(result.held_by_department.items()):
+            writer.writerow(["held_by_department", key, count])
+        for key, count in sorted(result.held_by_country.items()):
+            writer.writerow(["held_by_country", key, count])
+        return response
+    return render(
+        request,
+        "bookings/b2b/staff_figures.html",
+        {**context, "title": title, "figures": result},
+    )
+
+
+@login_required
+def staff_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    return _figures_response(
+        request,
+        str(session.event),
+        [session],
+        f"b2b-{slug}",
+        {"session": session, "event": session.event},
+    )
+
+
+@login_required
+def mission_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    _staff_only(request)
+    mission = get_object_or_404(Mission, slug=slug)
+    sessions = list(queries.b2b_sessions_of_mission(mission))
+    return _figures_response(
+        request,
+        str(mission),
+        sessions,
+        f"b2b-mission-{slug}",
+        {"mission": mission, "sessions": sessions},
+    )
+
+
+@login_required
+def staff_instance(request: HttpRequest, slug: str) -> JsonResponse:
+    """The session as a `primi-b2b/1` instance, for the scheduler."""
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    response = JsonResponse(session_to_instance(session), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="b2b-{slug}.json"'
+    return response

@@ -1,0 +1,155 @@
+"""Slot generation: blocks in local time, slots in UTC, correct on the days clocks change."""
+
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from bookings.exceptions import Conflict, Invalid
+from bookings.models import Slot, Table
+from bookings.services.b2b import generate_slots, plan_slots
+from bookings.services.b2b.grid import BlockSpec
+from primi_site.timezones import zone
+from tests.factories import B2BParticipantFactory, b2b_session
+
+# Days on which clocks change in 2027 (forward in spring, back in autumn).
+CHANGES = {
+    "Europe/Paris": (date(2027, 3, 28), date(2027, 10, 31)),
+    "America/Toronto": (date(2027, 3, 14), date(2027, 11, 7)),
+    "America/Vancouver": (date(2027, 3, 14), date(2027, 11, 7)),
+}
+
+
+def local_labels(planned, zone_name):
+    return [s.starts_at.astimezone(zone(zone_name)).strftime("%H:%M") for s in planned]
+
+
+@pytest.mark.parametrize("zone_name", sorted(CHANGES))
+@pytest.mark.parametrize("season", [0, 1], ids=["spring", "autumn"])
+def test_a_day_block_on_a_change_day_keeps_its_local_times(zone_name, season):
+    day = CHANGES[zone_name][season]
+    blocks = [BlockSpec(day, time(9), time(12, 30)), BlockSpec(day, time(14), time(17, 30))]
+    planned = plan_slots(blocks, zone_name, 20, 5)
+    labels = local_labels(planned, zone_name)
+    assert labels[:3] == ["09:00", "09:25", "09:50"]
+    assert labels[7:9] == ["11:55", "14:00"]  # the lunch pause is not a slot
+    assert [s.index for s in planned] == list(range(1, len(planned) + 1))
+    assert len(planned) == 16  # 8 slots of 20 min + 5 min pause in each 3h30 block
+    offset = planned[0].starts_at.astimezone(zone(zone_name)).utcoffset()
+    assert planned[0].starts_at == datetime.combine(day, time(9), tzinfo=UTC) - offset
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=20) for s in planned)
+
+
+@pytest.mark.parametrize("zone_name", sorted(CHANGES))
+def test_a_block_across_the_spring_change_loses_an_hour_and_shows_the_jump(zone_name):
+    day = CHANGES[zone_name][0]
+    # 01:00–04:00 local is only two real hours on that night.
+    planned = plan_slots([BlockSpec(day, time(1), time(4))], zone_name, 20, 5)
+    assert planned[-1].ends_at - planned[0].starts_at <= timedelta(hours=2)
+    assert len(planned) == 5  # 5 × 25 min fit in 2 h, not 7 as on an ordinary night
+    labels = local_labels(planned, zone_name)
+    assert labels[:3] == ["01:00", "01:25", "01:50"]
+    assert labels[3] == "03:15"  # the jump: 02:15 never shows on a clock
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=20) for s in planned)
+
+
+@pytest.mark.parametrize("zone_name", sorted(CHANGES))
+def test_a_block_across_the_autumn_change_gains_an_hour(zone_name):
+    day = CHANGES[zone_name][1]
+    # 00:30–03:30 local is four real hours: one hour is lived twice.
+    planned = plan_slots([BlockSpec(day, time(0, 30), time(3, 30))], zone_name, 20, 5)
+    assert len(planned) == 9
+    labels = local_labels(planned, zone_name)
+    assert any(later < earlier for earlier, later in itertools.pairwise(labels))
+    starts = [s.starts_at for s in planned]
+    assert starts == sorted(starts)
+    assert all(b - a == timedelta(minutes=25) for a, b in itertools.pairwise(starts))
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "clock", "code"),
+    [
+        ("Europe/Paris", time(2, 30), "nonexistent_time"),
+        ("America/Toronto", time(2, 0), "nonexistent_time"),
+        ("America/Vancouver", time(2, 15), "nonexistent_time"),
+    ],
+)
+def test_a_block_starting_in_the_spring_gap_is_refused(zone_name, clock, code):
+    day = CHANGES[zone_name][0]
+    with pytest.raises(Invalid) as caught:
+        plan_slots([BlockSpec(day, clock, time(6))], zone_name, 20, 5)
+    assert caught.value.code == code
+    assert zone_name in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("zone_name", "clock"),
+    [
+        ("Europe/Paris", time(2, 30)),
+        ("America/Toronto", time(1, 30)),
+        ("America/Vancouver", time(1, 0)),
+    ],
+)
+def test_a_block_ending_in_the_repeated_hour_is_refused(zone_name, clock):
+    day = CHANGES[zone_name][1]
+    with pytest.raises(Invalid) as caught:
+        plan_slots([BlockSpec(day, time(0), clock)], zone_name, 20, 5)
+    assert caught.value.code == "ambiguous_time"
+
+
+def test_slots_are_numbered_in_time_order_across_days_and_blocks():
+    first, second = date(2027, 5, 4), date(2027, 5, 5)
+    blocks = [
+        BlockSpec(second, time(9), time(10)),
+        BlockSpec(first, time(14), time(15)),
+        BlockSpec(first, time(9), time(10)),
+    ]
+    planned = plan_slots(blocks, "Europe/Paris", 25, 5)
+    assert [s.index for s in planned] == [1, 2, 3, 4, 5, 6]
+    assert [s.block for s in planned] == [None] * 6
+    labels = [s.starts_at.astimezone(zone("Europe/Paris")).strftime("%d %H:%M") for s in planned]
+    assert labels == ["04 09:00", "04 09:30", "04 14:00", "04 14:30", "05 09:00", "05 09:30"]
+
+
+def test_overlapping_blocks_are_refused():
+    day = date(2027, 5, 4)
+    with pytest.raises(Invalid) as caught:
+        plan_slots(
+            [BlockSpec(day, time(9), time(12)), BlockSpec(day, time(11), time(13))],
+            "Europe/Paris",
+            20,
+            5,
+        )
+    assert caught.value.code == "blocks_overlap"
+
+
+@pytest.mark.django_db
+def test_generate_slots_writes_slots_and_tables():
+    session = b2b_session(blocks=(("09:00", "10:15"), ("14:00", "15:15")), tables=4)
+    assert list(Slot.objects.filter(session=session).values_list("index", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
+    assert list(Table.objects.filter(session=session).values_list("number", flat=True)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
+
+
+@pytest.mark.django_db
+def test_generate_slots_is_refused_once_slots_are_used():
+    from bookings.services.b2b import set_unavailable
+
+    session = b2b_session()
+    participant = B2BParticipantFactory(session=session)
+    set_unavailable(participant, {1}, participant.person)
+    with pytest.raises(Conflict) as caught:
+        generate_slots(session)
+    assert caught.value.code == "slots_in_use"
+    assert Slot.objects.filter(session=session).count() == 3
