@@ -2,20 +2,27 @@
 a year) and per mission.
 
 Every figure is an aggregate computed by the database; the number of queries is fixed
-and does not grow with the rows. Meetings and outcomes come from the B2B models when
-they are installed (`b2b_figures`); the page shows them where they exist.
+and does not grow with the rows. Meetings and outcomes come from the B2B sessions of
+the missions' events; other apps may add series (`b2b_figures`).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from bookings.models import Registration, RegistrationLog, RegistrationState
+from bookings.models import (
+    Meeting,
+    MeetingReport,
+    MeetingRequest,
+    Registration,
+    RegistrationLog,
+    RegistrationState,
+)
 from missions.models import Department, Mission
 
 PARTICIPANT_STATES = (RegistrationState.CONFIRMED,)
@@ -102,6 +109,7 @@ def _figures(title: str, missions: list[Mission]) -> Figures:
         _by_department(participants),
         _by_sector(participants),
         _by_country(participants),
+        *_meetings(ids),
         *b2b_figures(ids),
     ]
     return Figures(title, missions, _seats(missions, registrations), series)
@@ -211,11 +219,39 @@ def _by_country(participants: QuerySet) -> Series:
     return series
 
 
-def b2b_figures(mission_ids: list[int]) -> list[Series]:
-    """Meetings requested, held and no-show, and outcomes reported, from the B2B app.
+def _meetings(mission_ids: list[int]) -> list[Series]:
+    """B2B meetings of the missions' events: requested, booked, held, no-show; outcomes."""
+    requested = MeetingRequest.objects.filter(session__event__mission_id__in=mission_ids).count()
+    reports = MeetingReport.objects.filter(meeting__session__event__mission_id__in=mission_ids)
+    booked = Meeting.objects.filter(
+        session__event__mission_id__in=mission_ids, state=Meeting.State.BOOKED
+    ).annotate(
+        is_held=Exists(reports.filter(meeting=OuterRef("pk"), took_place=True)),
+        is_missed=Exists(reports.filter(meeting=OuterRef("pk"), took_place=False)),
+    )
+    counts = booked.aggregate(
+        booked=Count("pk"),
+        held=Count("pk", filter=Q(is_held=True)),
+        no_show=Count("pk", filter=Q(is_missed=True, is_held=False)),
+    )
+    meetings = Series("meetings", _("B2B meetings"))
+    meetings.points = [
+        (_("Requested"), requested),
+        (_("Booked"), counts["booked"]),
+        (_("Held"), counts["held"]),
+        (_("No-show"), counts["no_show"]),
+    ]
+    labels = dict(MeetingReport.Outcome.choices)
+    outcomes = Series("outcomes", _("Outcomes reported"))
+    outcomes.points = [
+        (str(labels.get(row["outcome"], row["outcome"])), row["count"])
+        for row in reports.order_by("outcome").values("outcome").annotate(count=Count("pk"))
+    ]
+    return [meetings, outcomes]
 
-    Empty until the B2B models are installed; each provider returns its series.
-    """
+
+def b2b_figures(mission_ids: list[int]) -> list[Series]:
+    """Series added by other apps: an `AppConfig.dashboard_series(mission_ids)` method."""
     providers = []
     for config in apps.get_app_configs():
         provider = getattr(config, "dashboard_series", None)

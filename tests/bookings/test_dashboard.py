@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db.models import Count
+from django.utils import translation
 
 from bookings import dashboard
 from bookings.models import Registration, RegistrationLog, RegistrationState
@@ -136,7 +137,7 @@ def test_seasons_are_the_years_of_the_missions():
 def test_the_season_page_runs_in_constant_queries(client, django_assert_num_queries, missions):
     seed_season(missions=missions)
     client.force_login(StaffUserFactory())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         response = client.get("/en/staff/dashboard/2031/")
     assert response.status_code == 200
 
@@ -177,3 +178,44 @@ def test_the_dashboard_opens_on_the_latest_season(client):
     seed_season()
     client.force_login(StaffUserFactory())
     assert client.get("/en/staff/dashboard/")["Location"] == "/en/staff/dashboard/2032/"
+
+
+def test_meetings_and_outcomes_match_the_b2b_rows():
+    from bookings.models import Meeting, MeetingReport, MeetingRequest
+    from tests.factories import B2BParticipantFactory, b2b_session
+
+    mission = MissionFactory(start_date=date(2031, 3, 1), end_date=date(2031, 3, 5))
+    session = b2b_session()
+    session.event.mission = mission
+    session.event.save()
+    people = [B2BParticipantFactory(session=session) for _ in range(4)]
+    slots = list(session.slots.order_by("starts_at"))
+    pairs = [(people[0], people[1]), (people[0], people[2]), (people[1], people[3])]
+    meetings = []
+    for (a, b), slot in zip(pairs, slots, strict=False):
+        MeetingRequest.objects.create(session=session, sender=a, recipient=b, state="accepted")
+        meetings.append(
+            Meeting.objects.create(
+                session=session, slot=slot, participant_a=a, participant_b=b, online=True
+            )
+        )
+    MeetingRequest.objects.create(session=session, sender=people[2], recipient=people[3])
+    held, missed, _silent = meetings
+    MeetingReport.objects.create(
+        meeting=held, participant=held.participant_a, took_place=True, outcome="lead"
+    )
+    MeetingReport.objects.create(
+        meeting=held, participant=held.participant_b, took_place=True, outcome="contract"
+    )
+    MeetingReport.objects.create(meeting=missed, participant=missed.participant_a, took_place=False)
+    with translation.override("en"):
+        series = dashboard.mission_figures(mission).series
+    figures = {s.key: dict(s.points) for s in series}
+    assert figures["meetings"] == {
+        "Requested": MeetingRequest.objects.filter(session=session).count(),
+        "Booked": Meeting.objects.filter(session=session, state="booked").count(),
+        "Held": 1,
+        "No-show": 1,
+    }
+    assert figures["meetings"]["Requested"] == 4
+    assert figures["outcomes"] == {"Lead": 1, "Contract": 1, "Nothing for now": 1}
