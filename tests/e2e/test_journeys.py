@@ -57,11 +57,27 @@ def staff_decides(open_journey, language, size, registration, decision, name):
     return staff
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_member_applies_is_confirmed_and_subscribes(open_journey, mailbox, language, size):
-    mission = MissionFactory(slug="toronto", capacity=3, title_en="Toronto mission",
-                             title_fr="Mission à Toronto")  # fmt: skip
+COMBINATIONS = [(language, size) for language in LANGUAGES for size in SIZES]
+
+
+def test_member_applies_is_confirmed_and_subscribes(open_journey, mailbox):
+    """Both languages × both sizes in one live server (one database set-up)."""
+    for language, size in COMBINATIONS:
+        member_journey(open_journey, mailbox, language, size)
+
+
+def test_full_mission_waitlist_promotion_and_email(open_journey, mailbox):
+    for language, size in COMBINATIONS:
+        waitlist_journey(open_journey, mailbox, language, size)
+
+
+def member_journey(open_journey, mailbox, language, size):
+    mission = MissionFactory(
+        slug=f"toronto-{language}-{size}",
+        capacity=3,
+        title_en="Toronto mission",
+        title_fr="Mission à Toronto",
+    )
     member = PersonFactory(language=language)
     journey = open_journey("member-applies", language, size)
     page = journey.page
@@ -104,10 +120,10 @@ def test_member_applies_is_confirmed_and_subscribes(open_journey, mailbox, langu
     assert "Toronto" in feed.text()
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_full_mission_waitlist_promotion_and_email(open_journey, mailbox, language, size):
-    mission = MissionFactory(slug="toronto", capacity=1, waitlist_mode=WaitlistMode.CONFIRM)
+def waitlist_journey(open_journey, mailbox, language, size):
+    mission = MissionFactory(
+        slug=f"full-{language}-{size}", capacity=1, waitlist_mode=WaitlistMode.CONFIRM
+    )
     first = ApplicationFactory(mission=mission, state=RegistrationState.CONFIRMED,
                                person=PersonFactory(language=language))  # fmt: skip
     second = PersonFactory(language=language)
@@ -143,9 +159,13 @@ def test_full_mission_waitlist_promotion_and_email(open_journey, mailbox, langua
     assert letters, "the promoted member got no email"
 
 
-@pytest.mark.parametrize(("language", "size"), [("en", "phone"), ("fr", "desktop")])
-def test_bad_input_shows_clear_messages_and_keeps_what_was_typed(open_journey, language, size):
-    mission = MissionFactory(slug="toronto", capacity=3)
+def test_bad_input_shows_clear_messages_and_keeps_what_was_typed(open_journey):
+    for language, size in [("en", "phone"), ("fr", "desktop")]:
+        bad_input_journey(open_journey, language, size)
+
+
+def bad_input_journey(open_journey, language, size):
+    mission = MissionFactory(slug=f"bad-{language}", capacity=3)
     member = PersonFactory(language=language)
     (session,) = sessions_for([member.user])
     journey = open_journey("bad-input", language, size, session.session_key)
@@ -176,9 +196,13 @@ def test_bad_input_shows_clear_messages_and_keeps_what_was_typed(open_journey, l
     assert page.locator("main .errors, main .error").count() >= 1
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_keyboard_only_with_visible_focus_and_without_javascript(open_journey, language):
-    mission = MissionFactory(slug="toronto", capacity=3)
+def test_keyboard_only_with_visible_focus_and_without_javascript(open_journey):
+    for language in LANGUAGES:
+        keyboard_journey(open_journey, language)
+
+
+def keyboard_journey(open_journey, language):
+    mission = MissionFactory(slug=f"keys-{language}", capacity=3)
     member = PersonFactory(language=language)
     (session,) = sessions_for([member.user])
     journey = open_journey("keyboard", language, "desktop", session.session_key,
@@ -216,13 +240,12 @@ def test_keyboard_only_with_visible_focus_and_without_javascript(open_journey, l
     assert registration.trip_goals == ANSWERS["trip_goals"]
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_staff_dashboard_is_accessible_and_matches_the_rows(open_journey, language):
+def test_staff_dashboard_is_accessible_and_matches_the_rows(open_journey):
     mission = MissionFactory(slug="toronto", capacity=3)
     for state in ("confirmed", "confirmed", "applied"):
         ApplicationFactory(mission=mission, state=state)
     (session,) = sessions_for([StaffUserFactory()])
-    for size in SIZES:
+    for language, size in COMBINATIONS:
         journey = open_journey("dashboard", language, size, session.session_key)
         journey.goto(f"/staff/dashboard/{mission.start_date.year}/", "season")
         row = journey.page.locator("tbody tr", has_text=mission.tr("title", language).text)
