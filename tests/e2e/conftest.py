@@ -7,7 +7,6 @@ of every step under artifacts/e2e/<journey>/ and runs axe-core on every page.
 """
 
 import email
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +25,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
-# Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-# (fixtures, assertions) are ordinary blocking calls between two browser steps.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def _playwright_or_skip():
@@ -136,8 +132,11 @@ class Journey:
 
 
 @pytest.fixture
-def open_journey(browser, server, request):
+def open_journey(browser, server, monkeypatch):
     """open_journey(name, language, size, session_key=None, javascript=True) → Journey."""
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
+    # (factories, assertions) are ordinary blocking calls between two browser steps.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_(name, language, size, session_key=None, javascript=True):
