@@ -20,3 +20,12 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
     "feeds": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "feeds"},
 }
+
+# A live server for the browser tests (tests/e2e) writes its emails to files the test
+# reads, and serves the static files itself (WhiteNoise from the finders).
+EMAIL_BACKEND = env("EMAIL_BACKEND", EMAIL_BACKEND)  # noqa: F405
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", "") or None  # noqa: F405
+if env_bool("PRIMI_SERVE_STATIC", default=False):  # noqa: F405
+    MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE]  # noqa: F405
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
