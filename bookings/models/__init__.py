@@ -24,6 +24,7 @@ from bookings.models.registrations import (
     RegistrationLog,
     RegistrationState,
 )
+from bookings.models.scheduling import ScheduleRun
 
 __all__ = [
     "ACTIVE_STATES",
@@ -43,6 +44,7 @@ __all__ = [
     "Registration",
     "RegistrationLog",
     "RegistrationState",
+    "ScheduleRun",
     "Slot",
     "Table",
     "Unavailability",
