@@ -1,5 +1,7 @@
 """The scheduler in the product: request a run, follow it, preview, publish, discard."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -246,3 +248,61 @@ def test_running_a_run_twice_solves_once(small, django_capture_on_commit_callbac
 def test_the_export_is_unchanged_for_the_session(small):
     instance = session_to_instance(small.session)
     assert [m["fixed"] for m in instance["meetings"] if m["id"].startswith("meeting-")] == [2]
+
+
+# Pages ------------------------------------------------------------------------------
+
+
+def test_staff_schedule_preview_and_publish_pages(
+    client, small, django_capture_on_commit_callbacks
+):
+    client.force_login(small.staff_user)
+    base = f"/fr/b2b/{small.session.event.slug}/staff/schedule/"
+    form = client.get(base)
+    assert "Planifier" in form.content.decode() or 'name="time_limit"' in form.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(base, {"time_limit": "10"})
+    run = ScheduleRun.objects.get()
+    assert response.status_code == 302 and response.url == f"{base}{run.pk}/"
+    run.refresh_from_db()
+    assert run.state == "done"
+    page = client.get(f"{base}{run.pk}/").content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "<script>" not in page and "style=" not in page
+    # The preview lists exactly the solution's meetings.
+    shown = set(re.findall(r'data-meeting="([^"]+)"', page))
+    assert shown == {a["meeting"] for a in run.solution["assignments"]}
+    # The impossible meeting's reason, in French, names both sides.
+    assert "Demo studio 6 et Demo studio 7 n’ont aucun créneau libre en commun." in page
+    progress = client.get(f"{base}{run.pk}/progress.json").json()
+    assert progress["state"] == "done" and progress["placed"] == 10 and progress["total"] == 11
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{base}{run.pk}/publish/")
+    run.refresh_from_db()
+    assert run.state == "published"
+    assert Meeting.objects.filter(session=small.session, state="booked").count() == 10
+
+
+def test_a_running_run_page_refreshes_itself(client, small):
+    run = schedule.request_schedule(small.session, small.staff)
+    ScheduleRun.objects.filter(pk=run.pk).update(state="running", best_breaks=4, elapsed=1.5)
+    client.force_login(small.staff_user)
+    page = client.get(f"/en/b2b/{small.session.event.slug}/staff/schedule/{run.pk}/")
+    html = page.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "/static/bookings/schedule_progress.js" in html
+    assert '<dd data-field="best_breaks">4</dd>' in html
+
+
+def test_members_cannot_reach_the_scheduler_pages(client, small):
+    run = schedule.request_schedule(small.session, small.staff)
+    client.force_login(small.people[0].person.user)
+    base = f"/en/b2b/{small.session.event.slug}/staff/schedule/"
+    assert client.get(base).status_code == 404
+    assert client.post(base, {"time_limit": "5"}).status_code == 404
+    assert client.get(f"{base}{run.pk}/").status_code == 404
+    assert client.get(f"{base}{run.pk}/progress.json").status_code == 404
+    assert client.post(f"{base}{run.pk}/discard/").status_code == 404
+    run.refresh_from_db()
+    assert run.state == "queued"
+    assert ScheduleRun.objects.count() == 1
