@@ -135,3 +135,22 @@ class ReportForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ScheduleForm(forms.Form):
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"),
+        min_value=1,
+        max_value=3600,
+        initial=60,
+        help_text=_("The scheduler stops with its best schedule after this time."),
+    )
+    allow_moves = forms.BooleanField(
+        label=_("Published meetings may move"),
+        required=False,
+        help_text=_(
+            "Unticked, meetings already published keep their slots and only new ones are "
+            "placed. Ticked, the fewest possible meetings are moved; meetings booked by hand "
+            "never move."
+        ),
+    )

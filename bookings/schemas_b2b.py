@@ -194,6 +194,7 @@ class FiguresOut(Schema):
 class SolutionOut(Schema):
     placed: int
     kept: int
+    moved: int = 0
     unscheduled: int
 
 

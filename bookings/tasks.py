@@ -61,3 +61,11 @@ def send_b2b_notification(notification_id: int) -> bool:
     from bookings.services.b2b.notify import deliver
 
     return deliver(notification_id)
+
+
+def run_schedule(run_id: int) -> str | None:
+    """Solve one queued scheduler run (a run already started or decided is left alone)."""
+    from bookings.services.b2b.schedule import run_schedule as run
+
+    done = run(run_id)
+    return done.state if done else None

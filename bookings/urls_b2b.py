@@ -21,4 +21,16 @@ urlpatterns = [
     path("<slug:slug>/staff/grid/", views.staff_grid, name="b2b_staff_grid"),
     path("<slug:slug>/staff/figures/", views.staff_figures, name="b2b_staff_figures"),
     path("<slug:slug>/staff/instance.json", views.staff_instance, name="b2b_staff_instance"),
+    path("<slug:slug>/staff/schedule/", views.staff_schedule, name="b2b_staff_schedule"),
+    path("<slug:slug>/staff/schedule/<int:pk>/", views.staff_schedule_run, name="b2b_staff_run"),
+    path(
+        "<slug:slug>/staff/schedule/<int:pk>/progress.json",
+        views.staff_schedule_progress,
+        name="b2b_staff_run_progress",
+    ),
+    path(
+        "<slug:slug>/staff/schedule/<int:pk>/<str:action>/",
+        views.staff_schedule_action,
+        name="b2b_staff_run_action",
+    ),
 ]

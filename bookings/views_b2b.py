@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings import queries_b2b as queries
+from bookings import queries_schedule
 from bookings.exceptions import BookingError
 from bookings.forms_b2b import (
     AnswerForm,
@@ -26,10 +27,11 @@ from bookings.forms_b2b import (
     ProfileForm,
     ReportForm,
     RequestForm,
+    ScheduleForm,
     SlotForm,
 )
 from bookings.grid_svg import grid_rows_html, picture
-from bookings.models import Slot
+from bookings.models import ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
@@ -41,6 +43,7 @@ from bookings.permissions_b2b import (
     participant_of,
 )
 from bookings.services import b2b as services
+from bookings.services.b2b import schedule as scheduler
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
@@ -468,3 +471,110 @@ def staff_instance(request: HttpRequest, slug: str) -> JsonResponse:
     response = JsonResponse(session_to_instance(session), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="b2b-{slug}.json"'
     return response
+
+
+# Staff: the automatic scheduler ------------------------------------------------------
+
+
+def _run_or_404(session, pk: int) -> ScheduleRun:
+    return get_object_or_404(
+        ScheduleRun.objects.select_related("session__event"), session=session, pk=pk
+    )
+
+
+@login_required
+def staff_schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    """The runs of the session, and the form that starts one."""
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    form = ScheduleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = scheduler.request_schedule(
+                session,
+                person_of(request.user),
+                time_limit=form.cleaned_data["time_limit"],
+                allow_moves=form.cleaned_data["allow_moves"],
+            )
+        except BookingError as error:
+            _fail(request, error)
+        else:
+            return redirect("b2b_staff_run", slug, run.pk)
+    return render(
+        request,
+        "bookings/b2b/staff_schedule.html",
+        {
+            "session": session,
+            "event": session.event,
+            "form": form,
+            "runs": queries_schedule.runs_of(session),
+        },
+    )
+
+
+def progress_of(run: ScheduleRun) -> dict:
+    return {
+        "id": run.pk,
+        "state": run.state,
+        "best_breaks": run.best_breaks,
+        "bound": run.bound,
+        "elapsed": run.elapsed,
+        "placed": run.placed,
+        "total": run.total,
+        "solver_status": run.solver_status,
+        "moved": run.moved,
+        "error": run.error,
+    }
+
+
+@login_required
+def staff_schedule_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A run: its progress while it works (the page refreshes itself), then the preview."""
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    run = _run_or_404(session, pk)
+    context = {"session": session, "event": session.event, "run": run}
+    if run.solution:
+        language = page_language(get_language())
+        result = queries_schedule.preview(run)
+        free = _("free")
+        context["days"] = [
+            (day, picture(day, session.event.time_zone, language), grid_rows_html(day, free))
+            for day in queries_schedule.proposed_grid(run, result)
+        ]
+        context["agendas"] = result.agendas()
+        context["unscheduled"] = queries_schedule.unscheduled(run)
+    return render(request, "bookings/b2b/staff_run.html", context)
+
+
+@login_required
+def staff_schedule_progress(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
+    _staff_only(request)
+    return JsonResponse(progress_of(_run_or_404(get_session_or_404(slug), pk)))
+
+
+@login_required
+@require_POST
+def staff_schedule_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    _staff_only(request)
+    session = get_session_or_404(slug)
+    run = _run_or_404(session, pk)
+    try:
+        if action == "publish":
+            counts = scheduler.publish_schedule(run, person_of(request.user))
+            messages.success(
+                request,
+                _(
+                    "Schedule published: %(placed)s meetings placed, %(moved)s moved; "
+                    "everyone receives their agenda."
+                )
+                % counts,
+            )
+        elif action == "discard":
+            scheduler.discard_schedule(run, person_of(request.user))
+            messages.success(request, _("The run is discarded."))
+        else:
+            raise Http404
+    except BookingError as error:
+        _fail(request, error)
+    return redirect("b2b_staff_run", slug, run.pk)

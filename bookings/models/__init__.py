@@ -25,6 +25,7 @@ from bookings.models.registrations import (
     RegistrationState,
 )
 from bookings.models.reminders import EventReminder
+from bookings.models.scheduling import ScheduleRun
 
 __all__ = [
     "ACTIVE_STATES",
@@ -45,6 +46,7 @@ __all__ = [
     "Registration",
     "RegistrationLog",
     "RegistrationState",
+    "ScheduleRun",
     "Slot",
     "Table",
     "Unavailability",

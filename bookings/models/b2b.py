@@ -564,6 +564,7 @@ class B2BNotification(models.Model):
         MEETING_BOOKED = "meeting-booked", _("Meeting booked")
         MEETING_MOVED = "meeting-moved", _("Meeting moved")
         MEETING_CANCELLED = "meeting-cancelled", _("Meeting cancelled")
+        AGENDA_PUBLISHED = "agenda-published", _("Agenda published")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(
@@ -576,6 +577,14 @@ class B2BNotification(models.Model):
         Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     sequence = models.PositiveIntegerField(_("revision"), default=0)
+    session = models.ForeignKey(
+        B2BSession,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("For an agenda: the session whose meetings it lists."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

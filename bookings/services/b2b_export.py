@@ -36,7 +36,9 @@ def _online_only(a: B2BParticipant, b: B2BParticipant) -> bool:
     return not (a.meets_in_person() and b.meets_in_person())
 
 
-def session_to_instance(session: B2BSession) -> dict:
+def session_to_instance(session: B2BSession, *, movable: bool = False) -> dict:
+    """The session as an instance. Booked meetings come as fixed; with `movable`, those
+    the scheduler placed come unfixed (their slots are then given as `previous`)."""
     slots = list(Slot.objects.filter(session=session).select_related("block").order_by("index"))
     index_of = {slot.pk: slot.index for slot in slots}
     sessions: dict[str, list[int]] = {}
@@ -68,7 +70,9 @@ def session_to_instance(session: B2BSession) -> dict:
                 "id": f"meeting-{meeting.pk}",
                 "participants": [meeting.participant_a_id, meeting.participant_b_id],
                 "session": None,
-                "fixed": index_of[meeting.slot_id],
+                "fixed": None
+                if movable and meeting.source == Meeting.Source.SCHEDULER
+                else index_of[meeting.slot_id],
                 "after": [],
                 "online": meeting.online,
             }
@@ -102,6 +106,56 @@ def session_to_instance(session: B2BSession) -> dict:
     }
 
 
+def booked_assignments(session: B2BSession) -> list[dict]:
+    """The booked meetings as the solver's `previous` assignments: a meeting that stays
+    in its slot keeps its table, and moves (when allowed) are counted against these."""
+    return [
+        {"meeting": f"meeting-{pk}", "slot": index, "table": number}
+        for pk, index, number in Meeting.objects.filter(session=session, state=Meeting.State.BOOKED)
+        .order_by("pk")
+        .values_list("pk", "slot__index", "table__number")
+    ]
+
+
+def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]], staff) -> None:
+    """Move published meetings to their new slots and tables, inside the caller's transaction.
+
+    In two passes, so that two meetings may swap: first every moving meeting leaves its
+    place (seats inactive, state set aside), then each takes its new one; the
+    constraints check the end state of each row.
+    """
+    from bookings.models import MeetingSeat, Table
+
+    tables = {t.number: t for t in Table.objects.filter(session=session)}
+    ids = [meeting.pk for meeting, _slot, _table in moves]
+    MeetingSeat.objects.filter(meeting_id__in=ids).update(active=False)
+    Meeting.objects.filter(pk__in=ids).update(state=Meeting.State.CANCELLED)
+    for meeting, slot, number in moves:
+        old = meeting.slot.index
+        meeting.slot = slot
+        meeting.table = tables.get(number) if number is not None else None
+        meeting.online = number is None
+        if meeting.online and not meeting.video_url and session.video_base_url:
+            from bookings.services.b2b.meetings import _video_url
+
+            meeting.video_url = _video_url(session)
+        meeting.state = Meeting.State.BOOKED
+        meeting.sequence += 1
+        meeting.save(
+            update_fields=[
+                "slot",
+                "table",
+                "online",
+                "video_url",
+                "state",
+                "sequence",
+                "updated_at",
+            ]
+        )
+        MeetingSeat.objects.filter(meeting=meeting).update(slot=slot, active=True)
+        log(session, staff, "meeting-moved", meeting=meeting, slot=slot.index, was=old)
+
+
 def _field_error(field: str) -> Invalid:
     return Invalid(
         _("The solution is not in the %(format)s format (field “%(field)s”).")
@@ -110,11 +164,28 @@ def _field_error(field: str) -> Invalid:
     )
 
 
-def apply_solution(session: B2BSession, solution: dict, staff: Person | None) -> dict:
+def apply_solution(
+    session: B2BSession, solution: dict, staff: Person | None, *, notify_sides: bool = True
+) -> dict:
     """Book the solution's new meetings in one transaction: all of them or none.
 
-    Fixed meetings (`meeting-<id>`) are left as they are. Returns counts.
+    Booked meetings (`meeting-<id>`) stay where they are unless the solution moves them
+    (a reschedule with moves allowed). `notify_sides=False`: no email per meeting (the
+    caller sends each person's agenda). Returns counts.
     """
+    try:
+        with transaction.atomic(durable=True):
+            return apply_locked(session, solution, staff, notify_sides=notify_sides)
+    except IntegrityError as exc:
+        raise Invalid(
+            _("The solution double-books a person or a table."), code="bad_solution"
+        ) from exc
+
+
+def apply_locked(
+    session: B2BSession, solution: dict, staff: Person | None, *, notify_sides: bool = True
+) -> dict:
+    """`apply_solution` inside the caller's transaction (which handles IntegrityError)."""
     if not isinstance(solution, dict) or solution.get("format") != SOLUTION_FORMAT:
         raise _field_error("format")
     assignments = solution.get("assignments")
@@ -122,46 +193,73 @@ def apply_solution(session: B2BSession, solution: dict, staff: Person | None) ->
         raise _field_error("assignments")
     slots = {slot.index: slot for slot in Slot.objects.filter(session=session)}
     placed = kept = 0
-    try:
-        with transaction.atomic(durable=True):
-            for item in assignments:
-                if not isinstance(item, dict) or "meeting" not in item or "slot" not in item:
-                    raise _field_error("assignments")
-                meeting_id = str(item["meeting"])
-                if meeting_id.startswith("meeting-"):
-                    kept += 1
-                    continue
-                if not meeting_id.startswith("request-") or item["slot"] not in slots:
-                    raise _field_error("assignments")
-                request = (
-                    MeetingRequest.objects.select_related("sender", "recipient")
-                    .filter(
-                        session=session,
-                        pk=meeting_id.removeprefix("request-"),
-                        state=MeetingRequest.State.ACCEPTED,
-                    )
-                    .first()
+    moves: list[tuple[Meeting, Slot, int | None]] = []
+    bookings: list[tuple[MeetingRequest, dict]] = []
+    for item in assignments:
+        if not isinstance(item, dict) or "meeting" not in item or "slot" not in item:
+            raise _field_error("assignments")
+        meeting_id = str(item["meeting"])
+        if meeting_id.startswith("meeting-"):
+            if item["slot"] not in slots:
+                raise _field_error("assignments")
+            meeting = (
+                Meeting.objects.select_related("slot", "table")
+                .filter(
+                    session=session,
+                    pk=meeting_id.removeprefix("meeting-"),
+                    state=Meeting.State.BOOKED,
                 )
-                if request is None:
-                    raise Invalid(
-                        _("Meeting %(id)s of the solution is no longer an accepted request.")
-                        % {"id": meeting_id},
-                        code="stale_solution",
-                    )
-                table = item.get("table")
-                book_locked(
-                    session,
-                    request.sender,
-                    request.recipient,
-                    Placement(slots[item["slot"]], online=table is None, table_number=table),
-                    actor=staff,
-                    source=Meeting.Source.SCHEDULER,
-                    request=request,
+                .first()
+            )
+            if meeting is None:
+                raise Invalid(
+                    _("Meeting %(id)s of the solution is no longer booked.") % {"id": meeting_id},
+                    code="stale_solution",
                 )
-                placed += 1
-            log(session, staff, "solution-applied", placed=placed, kept=kept)
-    except IntegrityError as exc:
-        raise Invalid(
-            _("The solution double-books a person or a table."), code="bad_solution"
-        ) from exc
-    return {"placed": placed, "kept": kept, "unscheduled": len(solution.get("unscheduled") or [])}
+            table = item.get("table")
+            number = meeting.table.number if meeting.table_id else None
+            if meeting.slot.index != item["slot"] or number != table:
+                moves.append((meeting, slots[item["slot"]], table))
+            else:
+                kept += 1
+            continue
+        if not meeting_id.startswith("request-") or item["slot"] not in slots:
+            raise _field_error("assignments")
+        request = (
+            MeetingRequest.objects.select_related("sender", "recipient")
+            .filter(
+                session=session,
+                pk=meeting_id.removeprefix("request-"),
+                state=MeetingRequest.State.ACCEPTED,
+            )
+            .first()
+        )
+        if request is None:
+            raise Invalid(
+                _("Meeting %(id)s of the solution is no longer an accepted request.")
+                % {"id": meeting_id},
+                code="stale_solution",
+            )
+        bookings.append((request, item))
+    if moves:  # first, so that new meetings may take the places they leave
+        _move_all(session, moves, staff)
+    for request, item in bookings:
+        table = item.get("table")
+        book_locked(
+            session,
+            request.sender,
+            request.recipient,
+            Placement(slots[item["slot"]], online=table is None, table_number=table),
+            actor=staff,
+            source=Meeting.Source.SCHEDULER,
+            request=request,
+            notify_sides=notify_sides,
+        )
+        placed += 1
+    log(session, staff, "solution-applied", placed=placed, kept=kept, moved=len(moves))
+    return {
+        "placed": placed,
+        "kept": kept,
+        "moved": len(moves),
+        "unscheduled": len(solution.get("unscheduled") or []),
+    }

@@ -319,7 +319,7 @@ def test_staff_grid_figures_instance_and_solution(client, session, member, deleg
     applied = client.post(
         f"{API}/sessions/{slug}/solution", solution, content_type="application/json"
     )
-    assert applied.json() == {"placed": 1, "kept": 0, "unscheduled": 0}
+    assert applied.json() == {"placed": 1, "kept": 0, "moved": 0, "unscheduled": 0}
     grid = client.get(f"{API}/sessions/{slug}/grid").json()
     assert grid["cells"] == [
         {

@@ -102,7 +102,12 @@ def test_a_solution_is_applied_as_scheduler_meetings(two_blocks):
         ],
         "unscheduled": [],
     }
-    assert apply_solution(session, solution, None) == {"placed": 2, "kept": 0, "unscheduled": 0}
+    assert apply_solution(session, solution, None) == {
+        "placed": 2,
+        "kept": 0,
+        "moved": 0,
+        "unscheduled": 0,
+    }
     placed = {m.request_id: m for m in Meeting.objects.all()}
     assert (placed[first.pk].table.number, placed[first.pk].source) == (2, "scheduler")
     assert placed[second.pk].online and placed[second.pk].video_url

@@ -100,8 +100,11 @@ def notify(
     *,
     request: MeetingRequest | None = None,
     meeting: Meeting | None = None,
+    session: B2BSession | None = None,
 ) -> None:
-    """Write the emails owed and send them by job once the transaction commits."""
+    """Write the emails owed and send them by job once the transaction commits.
+
+    An agenda (`session`, no request or meeting) lists all the person's meetings."""
     from django_q.tasks import async_task
 
     for recipient in recipients:
@@ -110,6 +113,7 @@ def notify(
             recipient=recipient,
             request=request,
             meeting=meeting,
+            session=session,
             sequence=meeting.sequence if meeting else 0,
         )
         transaction.on_commit(

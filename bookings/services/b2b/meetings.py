@@ -153,8 +153,12 @@ def book_locked(
     actor: Person | None,
     source: str = Meeting.Source.BOOKED,
     request: MeetingRequest | None = None,
+    notify_sides: bool = True,
 ) -> Meeting:
-    """Lock, recount and write one meeting; the caller holds the transaction."""
+    """Lock, recount and write one meeting; the caller holds the transaction.
+
+    `notify_sides=False` when the caller sends one agenda per person instead.
+    """
     a, b = sorted((a, b), key=lambda p: p.pk)
     lock_participants(a.pk, b.pk)
     lock_slots(placement.slot.pk)
@@ -183,7 +187,8 @@ def book_locked(
         MeetingSeat(meeting=meeting, participant=p, slot=placement.slot) for p in (a, b)
     )
     log(session, actor, "meeting-booked", meeting=meeting, slot=placement.slot.index, source=source)
-    notify(B2BNotification.Kind.MEETING_BOOKED, [a.person, b.person], meeting=meeting)
+    if notify_sides:
+        notify(B2BNotification.Kind.MEETING_BOOKED, [a.person, b.person], meeting=meeting)
     return meeting
 
 

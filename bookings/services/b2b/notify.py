@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from bookings.b2b_ical import meeting_calendar, where
 from bookings.models import B2BNotification, B2BParticipant, Meeting
 from primi_site.formatting import describe_when
+from primi_site.templatetags.primi import tr_text
 
 logger = logging.getLogger("bookings.b2b")
 Kind = B2BNotification.Kind
@@ -42,7 +43,57 @@ def _participants(notification: B2BNotification) -> tuple[B2BParticipant, B2BPar
     return mine, pair[1] if mine is pair[0] else pair[0]
 
 
+def build_agenda_email(notification: B2BNotification) -> EmailMessage:
+    """A person's agenda of a session once the schedule is published: one line per
+    meeting, and one `.ics` invitation (REQUEST) per meeting."""
+    from bookings.queries_b2b import agenda
+
+    person = notification.recipient
+    session = notification.session
+    event = session.event
+    mine = B2BParticipant.objects.select_related("session__event", "person__user").get(
+        session=session, person=person
+    )
+    meetings = agenda(mine)
+    with translation.override(person.language):
+        lines = [
+            {
+                "other": meeting.other(mine),
+                "when": describe_when(
+                    starts_at=meeting.slot.starts_at,
+                    ends_at=meeting.slot.ends_at,
+                    zone_name=event.time_zone,
+                    viewer_zone=person.time_zone,
+                    language=person.language,
+                ),
+                "where": where(meeting),
+            }
+            for meeting in meetings
+        ]
+        context = {
+            "kind": notification.kind,
+            "person": person,
+            "event": event,
+            "lines": lines,
+            "agenda_url": settings.SITE_URL + reverse("b2b_agenda", args=[event.slug]),
+        }
+        message = EmailMessage(
+            subject=_("Your B2B meetings at %(event)s") % {"event": tr_text(event, "title")},
+            body=render_to_string("bookings/email/b2b_agenda.txt", context),
+            to=[person.user.email],
+        )
+        for meeting in meetings:
+            message.attach(
+                f"meeting-{meeting.pk}.ics",
+                meeting_calendar(meeting, mine),
+                "text/calendar; charset=utf-8; method=REQUEST",
+            )
+    return message
+
+
 def build_email(notification: B2BNotification) -> EmailMessage:
+    if notification.kind == Kind.AGENDA_PUBLISHED:
+        return build_agenda_email(notification)
     person = notification.recipient
     mine, other = _participants(notification)
     session = mine.session
@@ -103,6 +154,7 @@ def deliver(notification_id: int) -> bool:
                 "meeting__session__event",
                 "meeting__participant_a__person__user",
                 "meeting__participant_b__person__user",
+                "session__event",
             )
             .filter(pk=notification_id)
             .first()
