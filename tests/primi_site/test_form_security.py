@@ -12,7 +12,8 @@ from tests.primi_site.test_url_permissions import RULES, named_patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
-# Capability tokens and ids may appear in a URL; nothing else that names a person.
+# Capability tokens, ids and verbs (a B2B request's "accept") may appear in a URL; nothing
+# else that names a person.
 ALLOWED_PARAMETERS = {
     "slug",
     "pk",
@@ -22,6 +23,7 @@ ALLOWED_PARAMETERS = {
     "token",
     "uidb64",
     "fmt",
+    "action",
 }
 SITE_POSTS = [
     name
