@@ -18,6 +18,7 @@ ALLOWED_PARAMETERS = {
     "slug",
     "pk",
     "token_id",
+    "year",
     "registration_id",
     "endpoint_id",
     "delivery_id",
