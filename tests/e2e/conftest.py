@@ -37,13 +37,23 @@ def _playwright_or_skip():
     return sync_playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per module, stopped when the module ends.
+
+    Playwright's sync API keeps an event loop running in this thread while it is open;
+    Django refuses blocking database calls under a running loop. The journeys' own ORM
+    calls (factories, assertions, the database flush after each test) are ordinary
+    blocking calls between two browser steps, so they are allowed while the browser
+    lives, and only then: the tests after this module run without the loop.
+    """
     sync_playwright = _playwright_or_skip()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            yield chromium
+            chromium.close()
 
 
 @pytest.fixture
@@ -132,11 +142,8 @@ class Journey:
 
 
 @pytest.fixture
-def open_journey(browser, server, monkeypatch):
+def open_journey(browser, server):
     """open_journey(name, language, size, session_key=None, javascript=True) → Journey."""
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls
-    # (factories, assertions) are ordinary blocking calls between two browser steps.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     contexts = []
 
     def open_(name, language, size, session_key=None, javascript=True):
