@@ -6,11 +6,11 @@ are reproducible: a fixed seed, derandomised, a bounded number of examples.
 
 import pytest
 import schemathesis
-from schemathesis.config import SchemathesisConfig
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, seed, settings
+from schemathesis.config import SchemathesisConfig
 
 from primi_site.services import tokens
 from tests.factories import EventFactory, MissionFactory, PersonFactory
@@ -23,8 +23,19 @@ CONFIG = SchemathesisConfig.from_dict(
         "checks": {
             "negative_data_rejection": {
                 "expected-statuses": [
-                    "400", "401", "403", "404", "405", "406", "409",
-                    "413", "415", "422", "428", "429", "5xx",
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "413",
+                    "415",
+                    "422",
+                    "428",
+                    "429",
+                    "5xx",
                 ]
             }
         }
