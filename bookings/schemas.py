@@ -121,12 +121,26 @@ class ReviewQuery(Schema):
     lang: Literal["fr", "en"] | None = Field(None, description=LANG_DESCRIPTION)
 
 
+def _reason_required_to_reject(schema: dict) -> None:
+    """Say in the document what the service checks: rejecting needs a reason with at
+    least one character that is not a space."""
+    schema.setdefault("allOf", []).append(
+        {
+            "if": {"properties": {"decision": {"const": "reject"}}, "required": ["decision"]},
+            "then": {"properties": {"reason": {"pattern": r"\S"}}, "required": ["reason"]},
+        }
+    )
+
+
 class DecisionIn(InSchema):
     decision: DecisionName
     reason: Text = Field("", max_length=2000, description="Required to reject.")
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"decision": "reject", "reason": "Seats are taken."}]}
+        json_schema_extra=lambda schema: (
+            _reason_required_to_reject(schema),
+            schema.update(examples=[{"decision": "reject", "reason": "Seats are taken."}]),
+        )
     )
 
 
@@ -134,7 +148,10 @@ class BulkDecisionIn(DecisionIn):
     registrations: list[ObjectId] = Field(min_length=1, max_length=200)
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"registrations": [12, 13], "decision": "accept"}]}
+        json_schema_extra=lambda schema: (
+            _reason_required_to_reject(schema),
+            schema.update(examples=[{"registrations": [12, 13], "decision": "accept"}]),
+        )
     )
 
 

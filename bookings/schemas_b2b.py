@@ -204,6 +204,14 @@ class AssignmentIn(InSchema):
     table: int | None = None
 
 
+class UnscheduledIn(InSchema):
+    """A meeting the scheduler left out, with its reason."""
+
+    meeting: Text | int
+    reason: Text = Field("", max_length=2000)
+    code: Text | None = Field(None, max_length=100)
+
+
 class SolutionIn(InSchema):
     """A `primi-b2b-solution/1` document, as the scheduler writes it."""
 
@@ -214,7 +222,8 @@ class SolutionIn(InSchema):
     bound: int | None = None
     seconds: float | int | None = None
     assignments: list[AssignmentIn] = Field(max_length=20_000)
-    unscheduled: list[dict] = Field([], max_length=20_000)
+    unscheduled: list[UnscheduledIn] = Field([], max_length=20_000)
+    moved: int | None = None
 
 
 class DirectoryQuery(Schema):

@@ -169,11 +169,12 @@ def list_feed_tokens(request: HttpRequest) -> dict:
 
 @calendar_router.post(
     "/feed-tokens",
-    response=responses({201: FeedTokenCreatedOut}, *AUTH_ERRORS, *WITH_BODY, 404),
+    response=responses({201: FeedTokenCreatedOut}, *AUTH_ERRORS, *WITH_BODY, 404, 409),
     summary="Create a calendar subscription",
     description=(
         "The answer holds the private feed's address, shown this once (only a hash of its "
-        "secret is kept). 422 for a name already used or past 20 subscriptions."
+        "secret is kept). 409 `conflict` for a name already used or past 20 subscriptions, "
+        "with the field's message in `errors`."
     ),
 )
 def create_feed_token(request: HttpRequest, payload: FeedTokenIn) -> Status:

@@ -134,15 +134,21 @@ def create_feed_token(person: Person, name: str) -> tuple[FeedToken, str]:
     active = FeedToken.objects.select_for_update().filter(person=person, revoked_at__isnull=True)
     if active.filter(name=name).exists():
         raise ValidationError(
-            {"name": _("You already have a subscription with this name.")}, code="duplicate"
+            {
+                "name": ValidationError(
+                    _("You already have a subscription with this name."), code="duplicate"
+                )
+            }
         )
     if active.count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(
             {
-                "name": _("You have %(count)s subscriptions, the most allowed; revoke one first.")
-                % {"count": MAX_ACTIVE_TOKENS}
-            },
-            code="too_many",
+                "name": ValidationError(
+                    _("You have %(count)s subscriptions, the most allowed; revoke one first.")
+                    % {"count": MAX_ACTIVE_TOKENS},
+                    code="too_many",
+                )
+            }
         )
     secret, digest = _new_secret()
     token = FeedToken.objects.create(person=person, name=name, token_hash=digest)

@@ -45,6 +45,13 @@ Conventions, webhooks and signature verification: docs/api.md.
 """
 
 
+def _json_number(text: str) -> float | int:
+    """JSON has one kind of number: `3.0` and `3e0` are the integer 3 (as JSON Schema
+    says), so an integral one reaches the (strict) schemas as an int; `3.5` stays a float."""
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
 class BoundedJSONParser(Parser):
     """JSON bodies up to API_MAX_BODY_BYTES, without NUL characters (databases refuse
     them; schemas declare free text as `Text`, this is the safety net)."""
@@ -52,7 +59,7 @@ class BoundedJSONParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         if len(request.body) > settings.API_MAX_BODY_BYTES:
             raise BodyTooLarge
-        data = json.loads(request.body)
+        data = json.loads(request.body, parse_float=_json_number)
         if b"\\u0000" in request.body and _holds_nul(data):
             raise NulCharacter
         return data

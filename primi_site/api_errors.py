@@ -425,7 +425,10 @@ def _handle(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse
     if isinstance(exc, NinjaValidationError):
         return respond(422, "invalid", _("The request is not valid."), field_errors(exc.errors))
     if isinstance(exc, DjangoValidationError):
-        return respond(422, "invalid", _("The request is not valid."), _django_errors(exc))
+        errors = _django_errors(exc)
+        if errors and all(error["code"] in CONFLICT_CODES for error in errors):
+            return respond(409, "conflict", _("This conflicts with the current state."), errors)
+        return respond(422, "invalid", _("The request is not valid."), errors)
     if isinstance(exc, Http404 | ObjectDoesNotExist):
         return respond(404, "not_found", _("Not found."))
     if isinstance(exc, PermissionDenied):
@@ -457,6 +460,11 @@ def _handle(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse
         return respond(exc.status_code, "http_error", str(exc))
     logger.exception("Unexpected error in %s %s", request.method, request.path)
     return respond(500, "server_error", _("Something went wrong on our side; it is logged."))
+
+
+CONFLICT_CODES = frozenset({"duplicate", "too_many"})
+"""Codes of a service's ValidationError that say the input is fine but the current state
+refuses it (a name already used, a limit reached): 409, like the domain's conflicts."""
 
 
 def _django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:

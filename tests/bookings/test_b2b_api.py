@@ -311,15 +311,21 @@ def test_staff_grid_figures_instance_and_solution(client, session, member, deleg
     assert instance["format"] == "primi-b2b/1"
     assert instance["slots"] == 3 and instance["tables"] == 3
     request_meeting = instance["meetings"][0]
-    solution = {
+    solution = {  # every key the scheduler writes, a rescheduling's `moved` included
         "format": "primi-b2b-solution/1",
+        "instance": instance["name"],
+        "status": "infeasible",
+        "breaks": 0,
+        "bound": 0,
+        "seconds": 0.4,
         "assignments": [{"meeting": request_meeting["id"], "slot": 2, "table": 2}],
-        "unscheduled": [],
+        "unscheduled": [{"meeting": "request-0", "reason": "no common free slot", "code": "x"}],
+        "moved": 0,
     }
     applied = client.post(
         f"{API}/sessions/{slug}/solution", solution, content_type="application/json"
     )
-    assert applied.json() == {"placed": 1, "kept": 0, "moved": 0, "unscheduled": 0}
+    assert applied.json() == {"placed": 1, "kept": 0, "moved": 0, "unscheduled": 1}
     grid = client.get(f"{API}/sessions/{slug}/grid").json()
     assert grid["cells"] == [
         {

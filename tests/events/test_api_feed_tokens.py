@@ -35,8 +35,19 @@ def test_create_shows_the_address_once_and_it_serves_the_private_feed(two_people
     }
     assert "feed_url" not in str(listed)
     duplicate = two_people.owner.post("/feed-tokens?lang=en", {"name": " Phone "})
-    assert assert_error(duplicate, 422, "invalid")["errors"][0]["field"] == "name"
+    assert assert_error(duplicate, 409, "conflict")["errors"][0]["field"] == "name"
     assert two_people.other.get("/feed-tokens").json() == {"items": []}
+
+
+def test_past_the_most_subscriptions_is_a_conflict_with_the_fields_message(two_people):
+    person = two_people.owner.user.person
+    for number in range(services.MAX_ACTIVE_TOKENS):
+        services.create_feed_token(person, f"Device {number}")
+    refused = two_people.owner.post("/feed-tokens?lang=fr", {"name": "One more"})
+    error = assert_error(refused, 409, "conflict")
+    assert error["errors"][0]["field"] == "name"
+    assert "révoquez-en un" in error["errors"][0]["message"]
+    assert FeedToken.objects.filter(person=person).count() == services.MAX_ACTIVE_TOKENS
 
 
 def test_another_persons_token_is_a_404_and_revoking_ends_the_feed(two_people, client):

@@ -195,6 +195,24 @@ def test_json_types_are_strict_in_bodies(api):
     assert body["errors"][0]["message"] == "Saisissez true ou false."
 
 
+def test_an_integral_json_number_is_an_integer_and_a_fraction_is_not(api):
+    created = api.post("/tokens", {"name": "x", "scope": "read", "expires_in_days": 30.0})
+    assert created.status_code == 201, created.content
+    assert created.json()["expires_at"] is not None
+    body = assert_error(
+        api.post("/tokens", {"name": "y", "scope": "read", "expires_in_days": 30.5}),
+        422,
+        "invalid",
+    )
+    assert [error["field"] for error in body["errors"]] == ["expires_in_days"]
+    body = assert_error(
+        api.post("/tokens", {"name": "z", "scope": "read", "expires_in_days": [1.0]}),
+        422,
+        "invalid",
+    )
+    assert [error["field"] for error in body["errors"]] == ["expires_in_days"]
+
+
 @pytest.mark.parametrize(
     "method,path",
     [
