@@ -40,6 +40,7 @@ from bookings.services import applications, invitations, registrations
 from bookings.services.common import profile_of
 from events.queries import public_event
 from missions.queries import public_mission
+from primi_site import auth_backends
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
 from primi_site.security import rate_limited
@@ -203,7 +204,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, str(error))
             return redirect(request.path)
         if form is not None:
-            login(request, registration.person.user, "django.contrib.auth.backends.ModelBackend")
+            login(request, registration.person.user, auth_backends.PATH)
         language = registration.person.language
         with translation.override(language):
             messages.success(

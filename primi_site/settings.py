@@ -107,7 +107,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and refuses them during a lockout.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the person with the user.
+    "primi_site.auth_backends.PersonModelBackend",
 ]
 
 if PRODUCTION:

@@ -247,7 +247,7 @@ def sessions_for(users: Iterable) -> list[Client]:
         data = store.encode(
             {
                 SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                BACKEND_SESSION_KEY: "primi_site.auth_backends.PersonModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash(),
             }
         )

@@ -98,3 +98,27 @@ def test_sign_out_needs_a_post_with_csrf(client):
     strict.force_login(person.user)
     assert strict.post("/en/account/logout/").status_code == 403
     assert strict.get("/en/account/").status_code == 200
+
+
+def test_a_signed_in_request_loads_the_user_and_their_person_in_one_query(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    person = PersonFactory(language="en", time_zone="America/Toronto")
+    client.post("/en/account/login/", {"username": person.user.username, "password": PASSWORD})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/account/")  # no language prefix: the person's language
+    assert response.status_code == 302 and response["Location"].startswith("/en/")
+    person_table = Person._meta.db_table
+    reading_people = [q["sql"] for q in queries if f'FROM "{person_table}"' in q["sql"]]
+    assert reading_people == []  # the person came joined to the user
+    assert any(f'JOIN "{person_table}"' in q["sql"] for q in queries)
+
+
+def test_a_signed_in_user_without_a_person_is_served_as_a_visitor_would_be(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("no-profile", password=PASSWORD)
+    client.post("/en/account/login/", {"username": user.username, "password": PASSWORD})
+    page = client.get("/en/")
+    assert page.status_code == 200 and page.context["user"] == user
