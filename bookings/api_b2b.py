@@ -10,13 +10,15 @@ from django.utils import timezone
 from ninja import File, Query, Router, Status, UploadedFile
 
 from bookings import queries_b2b as queries
-from bookings.exceptions import BookingError, Invalid
-from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, Slot
+from bookings import queries_schedule
+from bookings.exceptions import BookingError, Conflict, Invalid
+from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
     get_participant_for_user_or_404,
     get_request_for_user_or_404,
+    get_run_or_404,
     get_session_or_404,
     may_see_directory,
     participant_of,
@@ -42,6 +44,10 @@ from bookings.schemas_b2b import (
     RequestOut,
     RequestsOut,
     ReviewIn,
+    SchedulePreviewOut,
+    ScheduleRunIn,
+    ScheduleRunOut,
+    ScheduleRunPageOut,
     SessionOut,
     SlotOut,
     SolutionIn,
@@ -50,6 +56,7 @@ from bookings.schemas_b2b import (
     UnavailableOut,
 )
 from bookings.services import b2b as services
+from bookings.services.b2b import schedule as scheduler
 from bookings.services.b2b_export import apply_solution, session_to_instance
 from missions.models import Sector
 from missions.schemas import Slug
@@ -488,3 +495,150 @@ def instance(request: HttpRequest, slug: Slug):
 def solution(request: HttpRequest, slug: Slug, data: SolutionIn):
     session = get_session_or_404(slug)
     return apply_solution(session, data.dict(), person_of(request.user))
+
+
+# The scheduler (staff) --------------------------------------------------------------
+
+
+def run_out(run: ScheduleRun) -> dict:
+    return {
+        "id": run.pk,
+        "session": run.session.event.slug,
+        "state": run.state,
+        "state_label": str(run.get_state_display()),
+        "time_limit": run.time_limit,
+        "allow_moves": run.allow_moves,
+        "best_breaks": run.best_breaks,
+        "bound": run.bound,
+        "elapsed": run.elapsed,
+        "placed": run.placed,
+        "total": run.total,
+        "unscheduled": len(run.unscheduled or []),
+        "moved": run.moved,
+        "solver_status": run.solver_status,
+        "error": run.error,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "decided_at": run.decided_at,
+    }
+
+
+RUN_PATH = "/sessions/{slug}/schedule-runs/{pk}"
+
+
+@router.post(
+    "/sessions/{slug}/schedule-runs",
+    response=responses({202: ScheduleRunOut}, *WRITE),
+    auth=STAFF,
+)
+def start_schedule_run(request: HttpRequest, slug: Slug, data: ScheduleRunIn):
+    """Staff: queue a scheduler run; follow it with `GET .../schedule-runs/{pk}`.
+
+    409 `run_active` while another run of the session is queued, running or waiting
+    for review; 422 `no_slots` before the slots exist.
+    """
+    session = get_session_or_404(slug)
+    run = scheduler.request_schedule(
+        session, person_of(request.user), time_limit=data.time_limit, allow_moves=data.allow_moves
+    )
+    run.session = session
+    return Status(202, run_out(run))
+
+
+@router.get(
+    "/sessions/{slug}/schedule-runs",
+    response=responses({200: ScheduleRunPageOut}, *READ),
+    auth=STAFF,
+)
+def list_schedule_runs(request: HttpRequest, slug: Slug, page: Query[PageParams]):
+    """Staff: the session's scheduler runs, the latest first."""
+    reject_unknown_params(request, PageParams)
+    session = get_session_or_404(slug)
+
+    def render(run: ScheduleRun) -> dict:
+        run.session = session
+        return run_out(run)
+
+    return paginate(queries_schedule.runs_query(session), page, render)
+
+
+@router.get(RUN_PATH, response=responses({200: ScheduleRunOut}, *READ), auth=STAFF)
+def get_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: one run's state and progress (best breaks so far, bound, elapsed seconds)."""
+    return run_out(get_run_or_404(get_session_or_404(slug), pk))
+
+
+@router.get(
+    RUN_PATH + "/preview",
+    response=responses({200: SchedulePreviewOut}, *READ, 409),
+    auth=STAFF,
+)
+def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: the proposed meetings, each participant's proposed agenda, and the
+    meetings left out with the reason (409 `no_solution` until the run is done)."""
+    session = get_session_or_404(slug)
+    run = get_run_or_404(session, pk)
+    if not run.solution:
+        from django.utils.translation import gettext as _
+
+        raise Conflict(_("This run has no proposed schedule yet."), code="no_solution")
+    result = queries_schedule.preview(run)
+    time_zone = session.event.time_zone
+    return {
+        "run": run.pk,
+        "meetings": [
+            {
+                "meeting": m.key,
+                "slot": slot_out(m.slot, time_zone),
+                "table": m.table,
+                "online": m.online,
+                "participants": [m.participant_a.pk, m.participant_b.pk],
+            }
+            for m in result.meetings
+        ],
+        "agendas": [
+            {
+                "participant": p.pk,
+                "organisation": p.organisation_name,
+                "meetings": [
+                    {
+                        "meeting": m.key,
+                        "slot": m.slot.index,
+                        "table": m.table,
+                        "with_participant": other.pk,
+                        "with_organisation": other.organisation_name,
+                    }
+                    for m, other in items
+                ],
+            }
+            for p, items in result.agendas()
+        ],
+        "unscheduled": queries_schedule.unscheduled(run),
+    }
+
+
+@router.post(
+    RUN_PATH + "/publish",
+    response=responses({200: SolutionOut}, *AUTH_ERRORS, 404, 409, 422),
+    auth=STAFF,
+)
+def publish_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: book the run's meetings and send everyone their agenda, all or nothing.
+
+    409 `run_not_done` for a run not finished or already published or discarded;
+    409 `session_changed` when requests, meetings, availability or slots changed since.
+    """
+    run = get_run_or_404(get_session_or_404(slug), pk)
+    return scheduler.publish_schedule(run, person_of(request.user))
+
+
+@router.post(
+    RUN_PATH + "/discard",
+    response=responses({200: ScheduleRunOut}, *AUTH_ERRORS, 404, 409, 422),
+    auth=STAFF,
+)
+def discard_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: drop a run (a running one stops); 409 `run_closed` once published or discarded."""
+    run = get_run_or_404(get_session_or_404(slug), pk)
+    return run_out(scheduler.discard_schedule(run, person_of(request.user)))

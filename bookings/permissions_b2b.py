@@ -7,7 +7,7 @@ reveal nothing.
 from django.db.models import Q
 from django.http import Http404
 
-from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest
+from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun
 from events.models import Event
 from primi_site.middleware import person_of
 
@@ -126,3 +126,13 @@ def get_meeting_for_user_or_404(user, pk: int) -> tuple[Meeting, B2BParticipant]
         else meeting.participant_b
     )
     return meeting, mine
+
+
+def get_run_or_404(session: B2BSession, pk: int) -> ScheduleRun:
+    """A scheduler run of this session (staff reads only: the caller checks the role)."""
+    run = (
+        ScheduleRun.objects.select_related("session__event").filter(session=session, pk=pk).first()
+    )
+    if run is None:
+        raise Http404
+    return run

@@ -37,6 +37,7 @@ from bookings.permissions_b2b import (
     get_meeting_for_user_or_404,
     get_participant_for_user_or_404,
     get_request_for_user_or_404,
+    get_run_or_404,
     get_session_or_404,
     is_b2b_staff,
     may_see_directory,
@@ -477,9 +478,7 @@ def staff_instance(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def _run_or_404(session, pk: int) -> ScheduleRun:
-    return get_object_or_404(
-        ScheduleRun.objects.select_related("session__event"), session=session, pk=pk
-    )
+    return get_run_or_404(session, pk)
 
 
 @login_required

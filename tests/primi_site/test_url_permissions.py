@@ -109,6 +109,12 @@ RULES = {
     "api:update_my_profile": ("PATCH", 401, 422, 422, 422),
     "api:upload_logo": ("POST", 401, 422, 422, 422),
     "api:withdraw_request": ("POST", 401, 200, 404, 404),
+    "api:start_schedule_run": ("POST", 401, 403, 403, 400),  # without a body
+    "api:list_schedule_runs": API_STAFF,
+    "api:get_schedule_run": API_STAFF,
+    "api:preview_schedule_run": ("GET", 401, 403, 403, 409),  # queued: nothing to preview
+    "api:publish_schedule_run": ("POST", 401, 403, 403, 409),  # queued: not finished
+    "api:discard_schedule_run": ("POST", 401, 403, 403, 200),
     "b2b_agenda": ("GET", L, 200, 200, 404),
     "b2b_agenda_print": ("GET", L, 200, 200, 404),
     "b2b_availability": ("GET", L, 200, 200, 404),
