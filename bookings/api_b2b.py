@@ -6,7 +6,7 @@ request, meeting or profile is a 404 on every method. Domain errors become
 """
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
 
 from bookings import queries_b2b as queries
@@ -63,6 +63,7 @@ from missions.schemas import Slug
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
 from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.middleware import person_of
 from primi_site.schemas import ObjectId
@@ -501,6 +502,7 @@ def solution(request: HttpRequest, slug: Slug, data: SolutionIn):
 
 
 def run_out(run: ScheduleRun) -> dict:
+    """A run as the API shows it; call inside `translation.override(language)`."""
     return {
         "id": run.pk,
         "session": run.session.event.slug,
@@ -543,7 +545,8 @@ def start_schedule_run(request: HttpRequest, slug: Slug, data: ScheduleRunIn):
         session, person_of(request.user), time_limit=data.time_limit, allow_moves=data.allow_moves
     )
     run.session = session
-    return Status(202, run_out(run))
+    with translation.override(api_language(request)):
+        return Status(202, run_out(run))
 
 
 @router.get(
@@ -551,22 +554,28 @@ def start_schedule_run(request: HttpRequest, slug: Slug, data: ScheduleRunIn):
     response=responses({200: ScheduleRunPageOut}, *READ),
     auth=STAFF,
 )
-def list_schedule_runs(request: HttpRequest, slug: Slug, page: Query[PageParams]):
+def list_schedule_runs(
+    request: HttpRequest, slug: Slug, page: Query[PageParams], lang: Query[LangQuery]
+):
     """Staff: the session's scheduler runs, the latest first."""
-    reject_unknown_params(request, PageParams)
+    reject_unknown_params(request, PageParams, LangQuery)
     session = get_session_or_404(slug)
 
     def render(run: ScheduleRun) -> dict:
         run.session = session
         return run_out(run)
 
-    return paginate(queries_schedule.runs_query(session), page, render)
+    with translation.override(api_language(request)):
+        return paginate(queries_schedule.runs_query(session), page, render)
 
 
 @router.get(RUN_PATH, response=responses({200: ScheduleRunOut}, *READ), auth=STAFF)
-def get_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+def get_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId, lang: Query[LangQuery]):
     """Staff: one run's state and progress (best breaks so far, bound, elapsed seconds)."""
-    return run_out(get_run_or_404(get_session_or_404(slug), pk))
+    reject_unknown_params(request, LangQuery)
+    run = get_run_or_404(get_session_or_404(slug), pk)
+    with translation.override(api_language(request)):
+        return run_out(run)
 
 
 @router.get(
@@ -574,9 +583,10 @@ def get_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
     response=responses({200: SchedulePreviewOut}, *READ, 409),
     auth=STAFF,
 )
-def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId, lang: Query[LangQuery]):
     """Staff: the proposed meetings, each participant's proposed agenda, and the
     meetings left out with the reason (409 `no_solution` until the run is done)."""
+    reject_unknown_params(request, LangQuery)
     session = get_session_or_404(slug)
     run = get_run_or_404(session, pk)
     if not run.solution:
@@ -614,8 +624,13 @@ def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
             }
             for p, items in result.agendas()
         ],
-        "unscheduled": queries_schedule.unscheduled(run),
+        "unscheduled": _unscheduled(request, run),
     }
+
+
+def _unscheduled(request: HttpRequest, run: ScheduleRun) -> list[dict]:
+    with translation.override(api_language(request)):
+        return queries_schedule.unscheduled(run)
 
 
 @router.post(
@@ -640,5 +655,8 @@ def publish_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
 )
 def discard_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
     """Staff: drop a run (a running one stops); 409 `run_closed` once published or discarded."""
-    run = get_run_or_404(get_session_or_404(slug), pk)
-    return run_out(scheduler.discard_schedule(run, person_of(request.user)))
+    run = scheduler.discard_schedule(
+        get_run_or_404(get_session_or_404(slug), pk), person_of(request.user)
+    )
+    with translation.override(api_language(request)):
+        return run_out(run)

@@ -177,4 +177,4 @@ def test_the_list_keeps_a_constant_number_of_queries(small, staff_api, count):
         body = staff_api.get(runs_url(small)).json()
     assert body["count"] == count and len(body["items"]) == count
     assert [item["state"] for item in body["items"]] == ["discarded"] * count
-    assert len(queries) == 5  # token, person, session, count, page
+    assert len(queries) == 5  # the token, the session, the person (language), count, page
