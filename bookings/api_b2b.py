@@ -63,6 +63,7 @@ from missions.schemas import Slug
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
 from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_idempotency import idempotency_key_header, idempotent
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.middleware import person_of
@@ -334,11 +335,22 @@ def my_requests(request: HttpRequest, slug: Slug):
 
 
 @router.post("/sessions/{slug}/requests", response=responses({201: RequestOut}, *WRITE))
-def send_request(request: HttpRequest, slug: Slug, data: RequestIn):
+def send_request(
+    request: HttpRequest,
+    slug: Slug,
+    data: RequestIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Ask a participant for a meeting; send an `Idempotency-Key` to retry safely."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     recipient = get_listed_participant_or_404(session, request.user, data.recipient)
-    return Status(201, request_out(services.send_request(me, recipient, data.message)))
+    return idempotent(
+        request,
+        idempotency_key,
+        RequestOut,
+        lambda: Status(201, request_out(services.send_request(me, recipient, data.message))),
+    )
 
 
 @router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
@@ -378,13 +390,23 @@ def my_meetings(request: HttpRequest, slug: Slug):
 
 
 @router.post("/sessions/{slug}/meetings", response=responses({201: MeetingOut}, *WRITE))
-def book(request: HttpRequest, slug: Slug, data: BookIn):
+def book(
+    request: HttpRequest,
+    slug: Slug,
+    data: BookIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Book a slot with a participant; send an `Idempotency-Key` to retry safely."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     other = get_listed_participant_or_404(session, request.user, data.participant)
     slot = _slot_or_error(session, data.slot)
-    meeting = services.book_meeting(me, other, slot, online=data.online)
-    return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+
+    def work() -> Status:
+        meeting = services.book_meeting(me, other, slot, online=data.online)
+        return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+
+    return idempotent(request, idempotency_key, MeetingOut, work)
 
 
 @router.get("/meetings/{pk}", response=responses({200: MeetingOut}, *READ))
