@@ -5,6 +5,7 @@ request, meeting or profile is a 404 on every method. Domain errors become
 409 (conflict) or 422 (invalid) with one body shape, in `primi_site.api`.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
@@ -57,9 +58,11 @@ from bookings.schemas_b2b import (
 )
 from bookings.services import b2b as services
 from bookings.services.b2b import schedule as scheduler
+from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import apply_solution, session_to_instance
 from missions.models import Sector
 from missions.schemas import Slug
+from primi_site import api_throttle
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
 from primi_site.api_errors import WITH_BODY, register_domain_error, responses
@@ -138,6 +141,13 @@ def meeting_out(m: Meeting, mine: B2BParticipant) -> dict:
             else None
         ),
     }
+
+
+def per_person(request: HttpRequest, scope: str, rate: str) -> None:
+    """The person's limit on this kind of creation, counted with the pages' (429 past it).
+
+    Called inside the idempotent work: a replayed answer costs nothing."""
+    api_throttle.check(scope, f"user:{request.user.pk}", rate)
 
 
 def _slot_or_error(session: B2BSession, index: int) -> Slot:
@@ -345,12 +355,12 @@ def send_request(
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     recipient = get_listed_participant_or_404(session, request.user, data.recipient)
-    return idempotent(
-        request,
-        idempotency_key,
-        RequestOut,
-        lambda: Status(201, request_out(services.send_request(me, recipient, data.message))),
-    )
+
+    def work() -> Status:
+        per_person(request, B2B_REQUEST_SCOPE, settings.B2B_REQUEST_RATE)
+        return Status(201, request_out(services.send_request(me, recipient, data.message)))
+
+    return idempotent(request, idempotency_key, RequestOut, work)
 
 
 @router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
@@ -403,6 +413,7 @@ def book(
     slot = _slot_or_error(session, data.slot)
 
     def work() -> Status:
+        per_person(request, B2B_BOOKING_SCOPE, settings.B2B_BOOKING_RATE)
         meeting = services.book_meeting(me, other, slot, online=data.online)
         return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
 

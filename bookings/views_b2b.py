@@ -45,10 +45,12 @@ from bookings.permissions_b2b import (
 )
 from bookings.services import b2b as services
 from bookings.services.b2b import schedule as scheduler
+from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
+from primi_site.security import rate_limited
 
 DIRECTORY_PAGE = 24
 
@@ -187,6 +189,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@rate_limited(B2B_REQUEST_SCOPE, "B2B_REQUEST_RATE")
 def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)
@@ -206,6 +209,7 @@ def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited(B2B_BOOKING_SCOPE, "B2B_BOOKING_RATE")
 def book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)

@@ -261,6 +261,9 @@ CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # Per-person limits on the registration forms (register, apply), "<count>/<s|min|h|day>".
 REGISTRATION_RATE = env("REGISTRATION_RATE", "20/h")
+# Per-person limits on B2B booking and on meeting requests, pages and API together.
+B2B_BOOKING_RATE = env("B2B_BOOKING_RATE", "30/h")
+B2B_REQUEST_RATE = env("B2B_REQUEST_RATE", "30/h")
 
 # Cache: Redis when REDIS_URL is set (shared by every app server: API throttling counters,
 # rendered API lists), else in-process memory. The "feeds" cache keeps built calendar

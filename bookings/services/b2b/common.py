@@ -21,6 +21,9 @@ from events.models import Event
 from missions.models import Person
 
 logger = logging.getLogger("bookings.b2b")
+# Rate-limit buckets (primi_site.api_throttle) shared by the pages and the API, per person.
+B2B_BOOKING_SCOPE = "b2b-booking"
+B2B_REQUEST_SCOPE = "b2b-request"
 
 
 def ensure_registered(person: Person, event: Event) -> None:
