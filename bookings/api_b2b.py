@@ -257,6 +257,7 @@ def _my_profile(participant: B2BParticipant) -> dict:
         "status": participant.status,
         "review_note": participant.review_note,
         "unavailable": sorted(queries.unavailable_indexes(participant)),
+        "directory_consent_at": participant.directory_consent_at,
     }
 
 
@@ -279,7 +280,10 @@ def my_profile(request: HttpRequest, slug: Slug):
 def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
-    fields = data.dict(exclude_unset=True, exclude={"submit", "sectors", "organisation"})
+    fields = data.dict(
+        exclude_unset=True,
+        exclude={"submit", "sectors", "organisation", "directory_consent"},
+    )
     if data.organisation is not None:
         fields["organisation_name"] = data.organisation
     sectors = None
@@ -293,7 +297,14 @@ def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
                 _("Unknown sectors: %(sectors)s.") % {"sectors": ", ".join(sorted(unknown))},
                 code="unknown_sector",
             )
-    services.update_profile(me, me.person, sectors=sectors, submit=data.submit, **fields)
+    services.update_profile(
+        me,
+        me.person,
+        sectors=sectors,
+        submit=data.submit,
+        directory_consent=data.directory_consent,
+        **fields,
+    )
     return _my_profile(me)
 
 

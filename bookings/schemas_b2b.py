@@ -59,6 +59,9 @@ class MyProfileOut(ParticipantOut):
     status: str
     review_note: str
     unavailable: list[int]
+    directory_consent_at: datetime | None = Field(
+        description="When you agreed to appear in the directory; null: not listed."
+    )
 
 
 class ProfileIn(InSchema):
@@ -71,10 +74,21 @@ class ProfileIn(InSchema):
     need_en: Text | None = Field(None, max_length=5000)
     languages: list[Text] | None = Field(None, max_length=20)
     mode: Literal["in-person", "online", "both"] | None = None
+    directory_consent: bool | None = Field(
+        None,
+        description=(
+            "true: you agree that your profile appears in the session's directory (the time "
+            "is recorded; required before `submit`); false: you withdraw it."
+        ),
+    )
     submit: bool = False
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"offer_en": "2D animation series", "submit": True}]}
+        json_schema_extra={
+            "examples": [
+                {"offer_en": "2D animation series", "directory_consent": True, "submit": True}
+            ]
+        }
     )
 
 

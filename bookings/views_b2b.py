@@ -105,6 +105,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         sectors = data.pop("sectors")
+        consent = data.pop("directory_consent")
         if data.get("logo") is False:  # the "clear" box of the file input
             data["logo"] = ""
         try:
@@ -113,6 +114,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                 participant.person,
                 sectors=sectors,
                 submit="submit" in request.POST,
+                directory_consent=consent,
                 **data,
             )
         except BookingError as error:

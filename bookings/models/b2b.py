@@ -249,6 +249,12 @@ class B2BParticipant(BilingualMixin, models.Model):
         validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
     )
     review_note = models.CharField(_("note from the staff"), max_length=300, blank=True)
+    directory_consent_at = models.DateTimeField(
+        _("agreed to appear in the directory"),
+        null=True,
+        blank=True,
+        help_text=_("When the participant agreed; empty: not listed in the directory."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
