@@ -7,6 +7,7 @@ request, meeting or profile is a 404 on every method. Domain errors become
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
 
@@ -104,7 +105,7 @@ def participant_out(p: B2BParticipant) -> dict:
         "need_en": p.need_en,
         "languages": list(p.languages),
         "mode": p.mode,
-        "logo_url": p.logo.url if p.logo else None,
+        "logo_url": reverse("b2b_logo", args=[p.pk]) if p.logo else None,
     }
 
 
@@ -313,16 +314,16 @@ def upload_logo(request: HttpRequest, slug: Slug, logo: File[UploadedFile]):
     """Your photo or logo (PNG, JPEG or WebP, 2 MB at most)."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
+    from django.core.exceptions import ValidationError
     from django.core.files.images import ImageFile
-    from PIL import Image, UnidentifiedImageError
+
+    from bookings.models.b2b import check_logo, validate_logo_size
 
     try:
-        Image.open(logo).verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        from django.utils.translation import gettext as _
-
-        raise Invalid(_("This file is not a picture."), code="not_a_picture") from exc
-    logo.seek(0)
+        validate_logo_size(logo)
+        check_logo(logo)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), code=error.code or "not_a_picture") from error
     services.update_profile(me, me.person, logo=ImageFile(logo, name=logo.name))
     return _my_profile(me)
 

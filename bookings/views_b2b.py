@@ -10,9 +10,11 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +33,7 @@ from bookings.forms_b2b import (
     SlotForm,
 )
 from bookings.grid_svg import grid_rows_html, picture
-from bookings.models import ScheduleRun, Slot
+from bookings.models import B2BParticipant, Meeting, MeetingRequest, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
@@ -164,6 +166,51 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
             "filter_query": query.urlencode(),
         },
     )
+
+
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def _may_see_logo(participant: B2BParticipant, user) -> bool:
+    """Whoever may see the profile, and the people who asked or met this participant."""
+    session = participant.session
+    try:
+        get_listed_participant_or_404(session, user, participant.pk)
+    except Http404:
+        viewer = participant_of(session, user)
+        if viewer is None:
+            return False
+        pair = Q(participant_a=viewer, participant_b=participant) | Q(
+            participant_a=participant, participant_b=viewer
+        )
+        asked = Q(sender=viewer, recipient=participant) | Q(sender=participant, recipient=viewer)
+        return (
+            Meeting.objects.filter(pair).exists() or MeetingRequest.objects.filter(asked).exists()
+        )
+    return True
+
+
+@login_required
+def logo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's photo or logo, to those who may see it, as an inert picture: its
+    type from its checked format, never sniffed, never run as a page, kept privately."""
+    participant = B2BParticipant.objects.select_related("session__event").filter(pk=pk).first()
+    if participant is None or not participant.logo or not _may_see_logo(participant, request.user):
+        raise Http404
+    ending = participant.logo.name.rsplit(".", 1)[-1].lower()
+    if ending not in LOGO_TYPES:
+        raise Http404
+    try:
+        handle = participant.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=LOGO_TYPES[ending])
+    response["Content-Disposition"] = f'inline; filename="logo.{ending}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, private=True, max_age=300)
+    return response
 
 
 @login_required

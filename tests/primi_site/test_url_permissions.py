@@ -121,6 +121,7 @@ RULES = {
     "b2b_book": ("POST", L, 302, 302, 404),
     "b2b_directory": ("GET", L, 200, 200, 200),
     "b2b_join": ("POST", L, 302, 302, 302),
+    "b2b_logo": ("GET", L, 404, 404, 404),  # the member's profile has no logo in the walk
     "b2b_meeting": ("GET", L, 200, 200, 404),
     "b2b_meeting_action": ("POST", L, 302, 302, 404),
     "b2b_mission_figures": ("GET", L, 404, 404, 200),
