@@ -348,9 +348,22 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Capability tokens (private feeds, invitations, password resets) never reach the logs.
+    "filters": {"redact": {"()": "primi_site.log_redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (a console in DEBUG, mail to ADMINS, which is unset) would
+        # write unfiltered copies: its records go to the filtered console above only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # B2B scheduling: the shared benchmark set (instances/, optima.json) read by the tests and
