@@ -89,8 +89,13 @@ def world(db) -> World:
         "b2b_meeting": {"pk": meeting.pk, "action": "cancel"},
         "b2b_mission": {"slug": mission.slug},
         **{
-            f"api:{name}_schedule_run": {"slug": session.event.slug, "pk": run.pk}
-            for name in ("get", "preview", "publish", "discard")
+            name: {"slug": session.event.slug, "pk": run.pk, "action": "discard"}
+            for name in (
+                *(f"api:{verb}_schedule_run" for verb in ("get", "preview", "publish", "discard")),
+                "b2b_staff_run",
+                "b2b_staff_run_progress",
+                "b2b_staff_run_action",
+            )
         },
     }
     people = {"anonymous": None, "member": member, "delegate": delegate, "staff": staff}
