@@ -178,3 +178,15 @@ def test_the_list_keeps_a_constant_number_of_queries(small, staff_api, count):
     assert body["count"] == count and len(body["items"]) == count
     assert [item["state"] for item in body["items"]] == ["discarded"] * count
     assert len(queries) == 5  # the token, the session, the person (language), count, page
+
+
+def test_the_stand_in_solver_of_the_schemathesis_run_finishes_a_run_at_once(
+    small, staff_api, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tests.primi_site.test_api_schema import no_real_solve
+
+    monkeypatch.setattr(schedule, "_solve", no_real_solve)
+    start(staff_api, small, django_capture_on_commit_callbacks, {"time_limit": 3600})
+    run = ScheduleRun.objects.get()
+    assert (run.state, run.solver_status, run.placed, run.total) == ("done", "unknown", 0, 11)
+    assert run.elapsed == 0
