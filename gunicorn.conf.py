@@ -19,6 +19,9 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+# Capability tokens (private feeds, invitations, password resets) and API tokens are
+# written as [redacted] in the access log, whatever the format (primi_site.log_redaction.py).
+logger_class = "primi_site.log_redaction.RedactingLogger"
 access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "agent": "%(a)s"}'

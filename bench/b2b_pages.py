@@ -98,6 +98,7 @@ def build(size: int, tag: str):
             need_en="Partners",
             languages=["fr", "en"],
             mode="both",
+            directory_consent_at=session.created_at,  # listed in the directory
         )
         for i, p in enumerate(people)
     )

@@ -90,6 +90,8 @@ class B2BParticipantAdmin(admin.ModelAdmin):
     search_fields = ("organisation_name", "person__user__username", "person__user__email")
     autocomplete_fields = ("person",)
     filter_horizontal = ("sectors",)
+    # Only the participant gives or withdraws consent to be listed; the staff read it.
+    readonly_fields = ("directory_consent_at",)
     actions = ["approve", "reject"]
 
     def _review(self, request, queryset, approve: bool) -> None:

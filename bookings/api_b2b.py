@@ -5,18 +5,22 @@ request, meeting or profile is a 404 on every method. Domain errors become
 409 (conflict) or 422 (invalid) with one body shape, in `primi_site.api`.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
 
 from bookings import queries_b2b as queries
-from bookings.exceptions import BookingError, Invalid
-from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, Slot
+from bookings import queries_schedule
+from bookings.exceptions import BookingError, Conflict, Invalid
+from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
     get_participant_for_user_or_404,
     get_request_for_user_or_404,
+    get_run_or_404,
     get_session_or_404,
     may_see_directory,
     participant_of,
@@ -42,6 +46,10 @@ from bookings.schemas_b2b import (
     RequestOut,
     RequestsOut,
     ReviewIn,
+    SchedulePreviewOut,
+    ScheduleRunIn,
+    ScheduleRunOut,
+    ScheduleRunPageOut,
     SessionOut,
     SlotOut,
     SolutionIn,
@@ -50,12 +58,17 @@ from bookings.schemas_b2b import (
     UnavailableOut,
 )
 from bookings.services import b2b as services
+from bookings.services.b2b import schedule as scheduler
+from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import apply_solution, session_to_instance
 from missions.models import Sector
 from missions.schemas import Slug
+from primi_site import api_throttle
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
 from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_idempotency import idempotency_key_header, idempotent
+from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.middleware import person_of
 from primi_site.schemas import ObjectId
@@ -92,7 +105,7 @@ def participant_out(p: B2BParticipant) -> dict:
         "need_en": p.need_en,
         "languages": list(p.languages),
         "mode": p.mode,
-        "logo_url": p.logo.url if p.logo else None,
+        "logo_url": reverse("b2b_logo", args=[p.pk]) if p.logo else None,
     }
 
 
@@ -129,6 +142,13 @@ def meeting_out(m: Meeting, mine: B2BParticipant) -> dict:
             else None
         ),
     }
+
+
+def per_person(request: HttpRequest, scope: str, rate: str) -> None:
+    """The person's limit on this kind of creation, counted with the pages' (429 past it).
+
+    Called inside the idempotent work: a replayed answer costs nothing."""
+    api_throttle.check(scope, f"user:{request.user.pk}", rate)
 
 
 def _slot_or_error(session: B2BSession, index: int) -> Slot:
@@ -238,6 +258,7 @@ def _my_profile(participant: B2BParticipant) -> dict:
         "status": participant.status,
         "review_note": participant.review_note,
         "unavailable": sorted(queries.unavailable_indexes(participant)),
+        "directory_consent_at": participant.directory_consent_at,
     }
 
 
@@ -260,7 +281,10 @@ def my_profile(request: HttpRequest, slug: Slug):
 def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
-    fields = data.dict(exclude_unset=True, exclude={"submit", "sectors", "organisation"})
+    fields = data.dict(
+        exclude_unset=True,
+        exclude={"submit", "sectors", "organisation", "directory_consent"},
+    )
     if data.organisation is not None:
         fields["organisation_name"] = data.organisation
     sectors = None
@@ -274,7 +298,14 @@ def update_my_profile(request: HttpRequest, slug: Slug, data: ProfileIn):
                 _("Unknown sectors: %(sectors)s.") % {"sectors": ", ".join(sorted(unknown))},
                 code="unknown_sector",
             )
-    services.update_profile(me, me.person, sectors=sectors, submit=data.submit, **fields)
+    services.update_profile(
+        me,
+        me.person,
+        sectors=sectors,
+        submit=data.submit,
+        directory_consent=data.directory_consent,
+        **fields,
+    )
     return _my_profile(me)
 
 
@@ -283,16 +314,16 @@ def upload_logo(request: HttpRequest, slug: Slug, logo: File[UploadedFile]):
     """Your photo or logo (PNG, JPEG or WebP, 2 MB at most)."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
+    from django.core.exceptions import ValidationError
     from django.core.files.images import ImageFile
-    from PIL import Image, UnidentifiedImageError
+
+    from bookings.models.b2b import check_logo, validate_logo_size
 
     try:
-        Image.open(logo).verify()
-    except (UnidentifiedImageError, OSError) as exc:
-        from django.utils.translation import gettext as _
-
-        raise Invalid(_("This file is not a picture."), code="not_a_picture") from exc
-    logo.seek(0)
+        validate_logo_size(logo)
+        check_logo(logo)
+    except ValidationError as error:
+        raise Invalid(" ".join(error.messages), code=error.code or "not_a_picture") from error
     services.update_profile(me, me.person, logo=ImageFile(logo, name=logo.name))
     return _my_profile(me)
 
@@ -326,11 +357,22 @@ def my_requests(request: HttpRequest, slug: Slug):
 
 
 @router.post("/sessions/{slug}/requests", response=responses({201: RequestOut}, *WRITE))
-def send_request(request: HttpRequest, slug: Slug, data: RequestIn):
+def send_request(
+    request: HttpRequest,
+    slug: Slug,
+    data: RequestIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Ask a participant for a meeting; send an `Idempotency-Key` to retry safely."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     recipient = get_listed_participant_or_404(session, request.user, data.recipient)
-    return Status(201, request_out(services.send_request(me, recipient, data.message)))
+
+    def work() -> Status:
+        per_person(request, B2B_REQUEST_SCOPE, settings.B2B_REQUEST_RATE)
+        return Status(201, request_out(services.send_request(me, recipient, data.message)))
+
+    return idempotent(request, idempotency_key, RequestOut, work)
 
 
 @router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
@@ -370,13 +412,24 @@ def my_meetings(request: HttpRequest, slug: Slug):
 
 
 @router.post("/sessions/{slug}/meetings", response=responses({201: MeetingOut}, *WRITE))
-def book(request: HttpRequest, slug: Slug, data: BookIn):
+def book(
+    request: HttpRequest,
+    slug: Slug,
+    data: BookIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Book a slot with a participant; send an `Idempotency-Key` to retry safely."""
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     other = get_listed_participant_or_404(session, request.user, data.participant)
     slot = _slot_or_error(session, data.slot)
-    meeting = services.book_meeting(me, other, slot, online=data.online)
-    return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+
+    def work() -> Status:
+        per_person(request, B2B_BOOKING_SCOPE, settings.B2B_BOOKING_RATE)
+        meeting = services.book_meeting(me, other, slot, online=data.online)
+        return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+
+    return idempotent(request, idempotency_key, MeetingOut, work)
 
 
 @router.get("/meetings/{pk}", response=responses({200: MeetingOut}, *READ))
@@ -488,3 +541,167 @@ def instance(request: HttpRequest, slug: Slug):
 def solution(request: HttpRequest, slug: Slug, data: SolutionIn):
     session = get_session_or_404(slug)
     return apply_solution(session, data.dict(), person_of(request.user))
+
+
+# The scheduler (staff) --------------------------------------------------------------
+
+
+def run_out(run: ScheduleRun) -> dict:
+    """A run as the API shows it; call inside `translation.override(language)`."""
+    return {
+        "id": run.pk,
+        "session": run.session.event.slug,
+        "state": run.state,
+        "state_label": str(run.get_state_display()),
+        "time_limit": run.time_limit,
+        "allow_moves": run.allow_moves,
+        "best_breaks": run.best_breaks,
+        "bound": run.bound,
+        "elapsed": run.elapsed,
+        "placed": run.placed,
+        "total": run.total,
+        "unscheduled": len(run.unscheduled or []),
+        "moved": run.moved,
+        "solver_status": run.solver_status,
+        "error": run.error,
+        "created_at": run.created_at,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "decided_at": run.decided_at,
+    }
+
+
+RUN_PATH = "/sessions/{slug}/schedule-runs/{pk}"
+
+
+@router.post(
+    "/sessions/{slug}/schedule-runs",
+    response=responses({202: ScheduleRunOut}, *WRITE),
+    auth=STAFF,
+)
+def start_schedule_run(request: HttpRequest, slug: Slug, data: ScheduleRunIn):
+    """Staff: queue a scheduler run; follow it with `GET .../schedule-runs/{pk}`.
+
+    409 `run_active` while another run of the session is queued, running or waiting
+    for review; 422 `no_slots` before the slots exist.
+    """
+    session = get_session_or_404(slug)
+    run = scheduler.request_schedule(
+        session, person_of(request.user), time_limit=data.time_limit, allow_moves=data.allow_moves
+    )
+    run.session = session
+    with translation.override(api_language(request)):
+        return Status(202, run_out(run))
+
+
+@router.get(
+    "/sessions/{slug}/schedule-runs",
+    response=responses({200: ScheduleRunPageOut}, *READ),
+    auth=STAFF,
+)
+def list_schedule_runs(
+    request: HttpRequest, slug: Slug, page: Query[PageParams], lang: Query[LangQuery]
+):
+    """Staff: the session's scheduler runs, the latest first."""
+    reject_unknown_params(request, PageParams, LangQuery)
+    session = get_session_or_404(slug)
+
+    def render(run: ScheduleRun) -> dict:
+        run.session = session
+        return run_out(run)
+
+    with translation.override(api_language(request)):
+        return paginate(queries_schedule.runs_query(session), page, render)
+
+
+@router.get(RUN_PATH, response=responses({200: ScheduleRunOut}, *READ), auth=STAFF)
+def get_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId, lang: Query[LangQuery]):
+    """Staff: one run's state and progress (best breaks so far, bound, elapsed seconds)."""
+    reject_unknown_params(request, LangQuery)
+    run = get_run_or_404(get_session_or_404(slug), pk)
+    with translation.override(api_language(request)):
+        return run_out(run)
+
+
+@router.get(
+    RUN_PATH + "/preview",
+    response=responses({200: SchedulePreviewOut}, *READ, 409),
+    auth=STAFF,
+)
+def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId, lang: Query[LangQuery]):
+    """Staff: the proposed meetings, each participant's proposed agenda, and the
+    meetings left out with the reason (409 `no_solution` until the run is done)."""
+    reject_unknown_params(request, LangQuery)
+    session = get_session_or_404(slug)
+    run = get_run_or_404(session, pk)
+    if not run.solution:
+        from django.utils.translation import gettext as _
+
+        raise Conflict(_("This run has no proposed schedule yet."), code="no_solution")
+    result = queries_schedule.preview(run)
+    time_zone = session.event.time_zone
+    return {
+        "run": run.pk,
+        "meetings": [
+            {
+                "meeting": m.key,
+                "slot": slot_out(m.slot, time_zone),
+                "table": m.table,
+                "online": m.online,
+                "participants": [m.participant_a.pk, m.participant_b.pk],
+            }
+            for m in result.meetings
+        ],
+        "agendas": [
+            {
+                "participant": p.pk,
+                "organisation": p.organisation_name,
+                "meetings": [
+                    {
+                        "meeting": m.key,
+                        "slot": m.slot.index,
+                        "table": m.table,
+                        "with_participant": other.pk,
+                        "with_organisation": other.organisation_name,
+                    }
+                    for m, other in items
+                ],
+            }
+            for p, items in result.agendas()
+        ],
+        "unscheduled": _unscheduled(request, run),
+    }
+
+
+def _unscheduled(request: HttpRequest, run: ScheduleRun) -> list[dict]:
+    with translation.override(api_language(request)):
+        return queries_schedule.unscheduled(run)
+
+
+@router.post(
+    RUN_PATH + "/publish",
+    response=responses({200: SolutionOut}, *AUTH_ERRORS, 404, 409, 422),
+    auth=STAFF,
+)
+def publish_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: book the run's meetings and send everyone their agenda, all or nothing.
+
+    409 `run_not_done` for a run not finished or already published or discarded;
+    409 `session_changed` when requests, meetings, availability or slots changed since.
+    """
+    run = get_run_or_404(get_session_or_404(slug), pk)
+    return scheduler.publish_schedule(run, person_of(request.user))
+
+
+@router.post(
+    RUN_PATH + "/discard",
+    response=responses({200: ScheduleRunOut}, *AUTH_ERRORS, 404, 409, 422),
+    auth=STAFF,
+)
+def discard_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId):
+    """Staff: drop a run (a running one stops); 409 `run_closed` once published or discarded."""
+    run = scheduler.discard_schedule(
+        get_run_or_404(get_session_or_404(slug), pk), person_of(request.user)
+    )
+    with translation.override(api_language(request)):
+        return run_out(run)

@@ -152,6 +152,9 @@ def _participant(session: B2BSession, person: Person) -> B2BParticipant:
     )
     if created and organisation:
         participant.sectors.set(organisation.sectors.all())
+    if participant.directory_consent_at is None:  # the demo profiles are listed
+        participant.directory_consent_at = participant.created_at
+        participant.save(update_fields=["directory_consent_at"])
     return participant
 
 

@@ -43,8 +43,20 @@ class ProfileForm(forms.ModelForm):
             "logo",
         ]
 
+    directory_consent = forms.BooleanField(
+        label=_(
+            "I agree that this profile (organisation, texts, photo or logo, country, sectors, "
+            "languages) appears in the directory of this session, seen by its participants and "
+            "the cluster's staff. I can withdraw this at any time by unticking the box."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["directory_consent"].initial = bool(
+            self.instance and self.instance.directory_consent_at
+        )
         self.fields["languages"].choices = language_choices(language)
         self.fields["country"].choices = country_choices(language)
         self.fields["sectors"].label_from_instance = lambda sector: sector.tr("name", language).text

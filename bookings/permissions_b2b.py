@@ -7,7 +7,7 @@ reveal nothing.
 from django.db.models import Q
 from django.http import Http404
 
-from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest
+from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun
 from events.models import Event
 from primi_site.middleware import person_of
 
@@ -65,8 +65,16 @@ def may_see_directory(session: B2BSession, user, participant: B2BParticipant | N
     return participant is not None and session.directory_open
 
 
+def _listed_for(user) -> Q:
+    """Approved profiles; others than the staff see only those agreed to be listed."""
+    approved = Q(status=B2BParticipant.Status.APPROVED)
+    if is_b2b_staff(user):
+        return approved
+    return approved & Q(directory_consent_at__isnull=False)
+
+
 def get_listed_participant_or_404(session: B2BSession, user, pk: int) -> B2BParticipant:
-    """A profile of the directory (approved), as its viewer may see it."""
+    """A profile of the directory (approved, agreed to be listed), as its viewer may see it."""
     viewer = participant_of(session, user)
     if not may_see_directory(session, user, viewer):
         raise Http404
@@ -74,7 +82,7 @@ def get_listed_participant_or_404(session: B2BSession, user, pk: int) -> B2BPart
         B2BParticipant.objects.select_related("person__user", "session__event")
         .prefetch_related("sectors")
         .filter(session=session, pk=pk)
-        .filter(Q(status=B2BParticipant.Status.APPROVED) | Q(pk=viewer.pk if viewer else None))
+        .filter(_listed_for(user) | Q(pk=viewer.pk if viewer else None))
         .first()
     )
     if found is None:
@@ -126,3 +134,13 @@ def get_meeting_for_user_or_404(user, pk: int) -> tuple[Meeting, B2BParticipant]
         else meeting.participant_b
     )
     return meeting, mine
+
+
+def get_run_or_404(session: B2BSession, pk: int) -> ScheduleRun:
+    """A scheduler run of this session (staff reads only: the caller checks the role)."""
+    run = (
+        ScheduleRun.objects.select_related("session__event").filter(session=session, pk=pk).first()
+    )
+    if run is None:
+        raise Http404
+    return run

@@ -43,6 +43,15 @@ TEXT_FIELDS = {
 }
 
 
+def listed(session: B2BSession) -> QuerySet:
+    """The profiles others may see: approved, and agreed to appear in the directory."""
+    return B2BParticipant.objects.filter(
+        session=session,
+        status=B2BParticipant.Status.APPROVED,
+        directory_consent_at__isnull=False,
+    )
+
+
 def directory(
     session: B2BSession,
     filters: DirectoryFilters | None = None,
@@ -50,7 +59,7 @@ def directory(
 ) -> QuerySet:
     """Approved profiles of the session but the viewer's own, filtered; sectors prefetched."""
     filters = filters or DirectoryFilters()
-    found = B2BParticipant.objects.filter(session=session, status=B2BParticipant.Status.APPROVED)
+    found = listed(session)
     if viewer is not None:
         found = found.exclude(pk=viewer.pk)
     found = found.prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("slug")))
@@ -80,23 +89,11 @@ def directory(
 
 
 def directory_countries(session: B2BSession) -> list[str]:
-    return sorted(
-        set(
-            B2BParticipant.objects.filter(session=session, status=B2BParticipant.Status.APPROVED)
-            .exclude(country="")
-            .values_list("country", flat=True)
-        )
-    )
+    return sorted(set(listed(session).exclude(country="").values_list("country", flat=True)))
 
 
 def session_sectors(session: B2BSession) -> QuerySet:
-    return (
-        Sector.objects.filter(
-            b2bparticipant__session=session, b2bparticipant__status=B2BParticipant.Status.APPROVED
-        )
-        .distinct()
-        .order_by("slug")
-    )
+    return Sector.objects.filter(b2bparticipant__in=listed(session)).distinct().order_by("slug")
 
 
 def slots(session: B2BSession) -> QuerySet:

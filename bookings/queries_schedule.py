@@ -5,6 +5,7 @@ solution without writing any meeting."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from bookings.models import B2BParticipant, ScheduleRun, Slot, Table
@@ -54,12 +55,18 @@ class Preview:
         ]
 
 
-def runs_of(session) -> list[ScheduleRun]:
-    return list(
+def runs_query(session) -> QuerySet[ScheduleRun]:
+    """The session's runs, the latest first (the solution and instance left out)."""
+    return (
         ScheduleRun.objects.filter(session=session)
         .select_related("requested_by", "decided_by")
-        .order_by("-created_at", "-pk")[:20]
+        .defer("instance", "solution")
+        .order_by("-created_at", "-pk")
     )
+
+
+def runs_of(session) -> list[ScheduleRun]:
+    return list(runs_query(session)[:20])
 
 
 def preview(run: ScheduleRun) -> Preview:

@@ -59,6 +59,9 @@ class MyProfileOut(ParticipantOut):
     status: str
     review_note: str
     unavailable: list[int]
+    directory_consent_at: datetime | None = Field(
+        description="When you agreed to appear in the directory; null: not listed."
+    )
 
 
 class ProfileIn(InSchema):
@@ -71,10 +74,21 @@ class ProfileIn(InSchema):
     need_en: Text | None = Field(None, max_length=5000)
     languages: list[Text] | None = Field(None, max_length=20)
     mode: Literal["in-person", "online", "both"] | None = None
+    directory_consent: bool | None = Field(
+        None,
+        description=(
+            "true: you agree that your profile appears in the session's directory (the time "
+            "is recorded; required before `submit`); false: you withdraw it."
+        ),
+    )
     submit: bool = False
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"offer_en": "2D animation series", "submit": True}]}
+        json_schema_extra={
+            "examples": [
+                {"offer_en": "2D animation series", "directory_consent": True, "submit": True}
+            ]
+        }
     )
 
 
@@ -245,3 +259,109 @@ class FreeSlotsQuery(Schema):
 
 class DirectoryOut(PageOut):
     items: list[ParticipantOut]
+
+
+# The scheduler (staff) ---------------------------------------------------------------
+
+
+class ScheduleRunIn(InSchema):
+    time_limit: int = Field(
+        60, ge=1, le=3600, description="Seconds the solver may search, 1 to 3600."
+    )
+    allow_moves: bool = Field(
+        False, description="Whether meetings already published may move to make room."
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"time_limit": 60, "allow_moves": False}]}
+    )
+
+
+class ScheduleRunOut(Schema):
+    id: int
+    session: str = Field(description="The session's slug.")
+    state: Literal["queued", "running", "done", "failed", "published", "discarded"]
+    state_label: str
+    time_limit: int
+    allow_moves: bool
+    best_breaks: int | None = Field(description="Fewest breaks found so far (null before any).")
+    bound: int | None = Field(description="Proven lower bound of the breaks (null before any).")
+    elapsed: float = Field(description="Seconds the solver has worked.")
+    placed: int
+    total: int = Field(description="Meetings to place (known once the run starts).")
+    unscheduled: int
+    moved: int | None
+    solver_status: str = Field(description="optimal, feasible… once done; empty before.")
+    error: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    decided_at: datetime | None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 7,
+                    "session": "toronto-b2b",
+                    "state": "running",
+                    "state_label": "Running",
+                    "time_limit": 60,
+                    "allow_moves": False,
+                    "best_breaks": 5,
+                    "bound": 3,
+                    "elapsed": 4.5,
+                    "placed": 0,
+                    "total": 48,
+                    "unscheduled": 0,
+                    "moved": None,
+                    "solver_status": "",
+                    "error": "",
+                    "created_at": "2027-03-01T09:00:00Z",
+                    "started_at": "2027-03-01T09:00:01Z",
+                    "finished_at": None,
+                    "decided_at": None,
+                }
+            ]
+        }
+    )
+
+
+class ScheduleRunPageOut(PageOut):
+    items: list[ScheduleRunOut]
+
+
+class ProposedMeetingOut(Schema):
+    meeting: str = Field(description="The solver's meeting id: request-<id> or meeting-<id>.")
+    slot: SlotOut
+    table: int | None = Field(description="Table number; null for an online meeting.")
+    online: bool
+    participants: list[int]
+
+
+class AgendaItemOut(Schema):
+    meeting: str
+    slot: int
+    table: int | None
+    with_participant: int
+    with_organisation: str
+
+
+class AgendaOut(Schema):
+    participant: int
+    organisation: str
+    meetings: list[AgendaItemOut]
+
+
+class UnscheduledOut(Schema):
+    meeting: str
+    participants: list[str] = Field(description="The organisations of both sides.")
+    code: str
+    reason: str = Field(description="Why, in the request's language.")
+
+
+class SchedulePreviewOut(Schema):
+    run: int
+    meetings: list[ProposedMeetingOut]
+    agendas: list[AgendaOut]
+    unscheduled: list[UnscheduledOut]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="b2b_meeting"),
     path("meetings/<int:pk>/<str:action>/", views.meeting_action, name="b2b_meeting_action"),
     path("missions/<slug:slug>/figures/", views.mission_figures, name="b2b_mission_figures"),
+    path("logos/<int:pk>/", views.logo, name="b2b_logo"),
     path("<slug:slug>/", views.session_home, name="b2b_session"),
     path("<slug:slug>/join/", views.join, name="b2b_join"),
     path("<slug:slug>/profile/", views.profile, name="b2b_profile"),

@@ -10,9 +10,11 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,12 +33,13 @@ from bookings.forms_b2b import (
     SlotForm,
 )
 from bookings.grid_svg import grid_rows_html, picture
-from bookings.models import ScheduleRun, Slot
+from bookings.models import B2BParticipant, Meeting, MeetingRequest, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
     get_participant_for_user_or_404,
     get_request_for_user_or_404,
+    get_run_or_404,
     get_session_or_404,
     is_b2b_staff,
     may_see_directory,
@@ -44,10 +47,12 @@ from bookings.permissions_b2b import (
 )
 from bookings.services import b2b as services
 from bookings.services.b2b import schedule as scheduler
+from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
+from primi_site.security import rate_limited
 
 DIRECTORY_PAGE = 24
 
@@ -102,6 +107,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         sectors = data.pop("sectors")
+        consent = data.pop("directory_consent")
         if data.get("logo") is False:  # the "clear" box of the file input
             data["logo"] = ""
         try:
@@ -110,6 +116,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                 participant.person,
                 sectors=sectors,
                 submit="submit" in request.POST,
+                directory_consent=consent,
                 **data,
             )
         except BookingError as error:
@@ -161,6 +168,51 @@ def directory(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+LOGO_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def _may_see_logo(participant: B2BParticipant, user) -> bool:
+    """Whoever may see the profile, and the people who asked or met this participant."""
+    session = participant.session
+    try:
+        get_listed_participant_or_404(session, user, participant.pk)
+    except Http404:
+        viewer = participant_of(session, user)
+        if viewer is None:
+            return False
+        pair = Q(participant_a=viewer, participant_b=participant) | Q(
+            participant_a=participant, participant_b=viewer
+        )
+        asked = Q(sender=viewer, recipient=participant) | Q(sender=participant, recipient=viewer)
+        return (
+            Meeting.objects.filter(pair).exists() or MeetingRequest.objects.filter(asked).exists()
+        )
+    return True
+
+
+@login_required
+def logo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant's photo or logo, to those who may see it, as an inert picture: its
+    type from its checked format, never sniffed, never run as a page, kept privately."""
+    participant = B2BParticipant.objects.select_related("session__event").filter(pk=pk).first()
+    if participant is None or not participant.logo or not _may_see_logo(participant, request.user):
+        raise Http404
+    ending = participant.logo.name.rsplit(".", 1)[-1].lower()
+    if ending not in LOGO_TYPES:
+        raise Http404
+    try:
+        handle = participant.logo.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=LOGO_TYPES[ending])
+    response["Content-Disposition"] = f'inline; filename="logo.{ending}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
 @login_required
 def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_session_or_404(slug)
@@ -186,6 +238,7 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@rate_limited(B2B_REQUEST_SCOPE, "B2B_REQUEST_RATE")
 def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)
@@ -205,6 +258,7 @@ def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@rate_limited(B2B_BOOKING_SCOPE, "B2B_BOOKING_RATE")
 def book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)
@@ -477,9 +531,7 @@ def staff_instance(request: HttpRequest, slug: str) -> JsonResponse:
 
 
 def _run_or_404(session, pk: int) -> ScheduleRun:
-    return get_object_or_404(
-        ScheduleRun.objects.select_related("session__event"), session=session, pk=pk
-    )
+    return get_run_or_404(session, pk)
 
 
 @login_required

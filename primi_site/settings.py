@@ -262,6 +262,9 @@ CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # Per-person limits on the registration forms (register, apply), "<count>/<s|min|h|day>".
 REGISTRATION_RATE = env("REGISTRATION_RATE", "20/h")
+# Per-person limits on B2B booking and on meeting requests, pages and API together.
+B2B_BOOKING_RATE = env("B2B_BOOKING_RATE", "30/h")
+B2B_REQUEST_RATE = env("B2B_REQUEST_RATE", "30/h")
 
 # Cache: Redis when REDIS_URL is set (shared by every app server: API throttling counters,
 # rendered API lists), else in-process memory. The "feeds" cache keeps built calendar
@@ -346,9 +349,22 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Capability tokens (private feeds, invitations, password resets) never reach the logs.
+    "filters": {"redact": {"()": "primi_site.log_redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (a console in DEBUG, mail to ADMINS, which is unset) would
+        # write unfiltered copies: its records go to the filtered console above only.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # B2B scheduling: the shared benchmark set (instances/, optima.json) read by the tests and

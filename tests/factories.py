@@ -176,6 +176,7 @@ class B2BParticipantFactory(factory.django.DjangoModelFactory):
     need_en = "Co-producers and distributors."
     languages = factory.LazyFunction(lambda: ["fr", "en"])
     mode = "both"
+    directory_consent_at = factory.LazyFunction(lambda: datetime.now(UTC))
 
 
 def b2b_session(day: date | None = None, blocks=(("09:00", "10:15"),), **kwargs):

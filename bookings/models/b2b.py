@@ -34,6 +34,46 @@ def validate_logo_size(file) -> None:
         )
 
 
+# The formats a logo may have, by what its content is (not its name), and the file name
+# endings that go with each: the logo is served with the type of its format.
+LOGO_FORMATS = {"PNG": ("png",), "JPEG": ("jpg", "jpeg"), "WEBP": ("webp",)}
+LOGO_MAX_SIDE = 4000  # pixels
+
+
+def validate_logo_content(file) -> None:
+    """The model's validator: a new upload is checked (`check_logo`); a stored one was."""
+    if file and not getattr(file, "_committed", True):
+        check_logo(file)
+
+
+def check_logo(file) -> None:
+    """A PNG, JPEG or WebP picture by its content, named as such, and of a sensible size
+    in pixels (a small file may still decode to a huge image)."""
+    from PIL import Image, UnidentifiedImageError
+
+    refused = ValidationError(
+        _("The photo or logo must be a PNG, JPEG or WebP picture."), code="not_a_picture"
+    )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            picture_format, (width, height) = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise refused from None
+    finally:
+        file.seek(0)
+    ending = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if ending not in LOGO_FORMATS.get(picture_format, ()):
+        raise refused
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise ValidationError(
+            _("The picture is too large (at most %(side)s pixels a side)."),
+            code="logo_too_large",
+            params={"side": LOGO_MAX_SIDE},
+        )
+
+
 class B2BSession(models.Model):
     """The B2B meetings of one event: its slot grid, tables and rules."""
 
@@ -246,9 +286,19 @@ class B2BParticipant(BilingualMixin, models.Model):
         _("photo or logo"),
         upload_to="b2b/logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"]), validate_logo_size],
+        validators=[
+            FileExtensionValidator(["png", "jpg", "jpeg", "webp"]),
+            validate_logo_size,
+            validate_logo_content,
+        ],
     )
     review_note = models.CharField(_("note from the staff"), max_length=300, blank=True)
+    directory_consent_at = models.DateTimeField(
+        _("agreed to appear in the directory"),
+        null=True,
+        blank=True,
+        help_text=_("When the participant agreed; empty: not listed in the directory."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -20,7 +20,7 @@ from bookings.models import (
     Slot,
     Unavailability,
 )
-from bookings.services.b2b.common import log
+from bookings.services.b2b.common import log, notify_partners
 from bookings.services.b2b.meetings import Placement, book_locked
 from missions.models import Person
 
@@ -154,6 +154,7 @@ def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]]
         )
         MeetingSeat.objects.filter(meeting=meeting).update(slot=slot, active=True)
         log(session, staff, "meeting-moved", meeting=meeting, slot=slot.index, was=old)
+        notify_partners("meeting.changed", meeting, session)
 
 
 def _field_error(field: str) -> Invalid:

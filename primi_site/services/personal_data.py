@@ -3,7 +3,8 @@
 Erasing is anonymisation, not deletion: the account is closed and every field that
 identifies the person is emptied, but the person row, its organisation and its
 registrations (states, dates, history) stay, so the figures (registrations by
-department and country, missions attended) do not change.
+department and country, missions attended) do not change. The same holds for B2B: the
+profile's texts and logo go, the meetings and their outcomes stay.
 """
 
 import logging
@@ -105,7 +106,134 @@ def export(person: Person) -> dict:
             }
             for token in FeedToken.objects.filter(person=person).order_by("created_at", "pk")
         ],
+        "b2b": [_b2b_export(participant) for participant in _participations(person)],
     }
+
+
+def _participations(person: Person):
+    from bookings.models import B2BParticipant
+
+    return (
+        B2BParticipant.objects.filter(person=person)
+        .select_related("session__event")
+        .prefetch_related("sectors", "unavailabilities__slot")
+        .order_by("created_at", "pk")
+    )
+
+
+def _request_export(request, other) -> dict:
+    return {
+        "with": other.organisation_name,
+        "state": request.state,
+        "message": request.message,
+        "answer": request.answer,
+        "sent_at": _when(request.created_at),
+        "answered_at": _when(request.answered_at),
+    }
+
+
+def _b2b_export(participant) -> dict:
+    """A B2B participation: the profile, the requests, the meetings and what came of them."""
+    from bookings.models import Meeting, MeetingReport, MeetingRequest
+
+    requests = MeetingRequest.objects.select_related("sender", "recipient").order_by(
+        "created_at", "pk"
+    )
+    meetings = (
+        Meeting.objects.filter(Q(participant_a=participant) | Q(participant_b=participant))
+        .select_related("slot", "table", "participant_a", "participant_b")
+        .order_by("slot__starts_at", "pk")
+    )
+    reports = {
+        report.meeting_id: report
+        for report in MeetingReport.objects.filter(participant=participant)
+    }
+    return {
+        "session": participant.session.event.slug,
+        "side": participant.side,
+        "status": participant.status,
+        "organisation": participant.organisation_name,
+        "country": participant.country,
+        "department": participant.department,
+        "sectors": sorted(sector.slug for sector in participant.sectors.all()),
+        "offer_fr": participant.offer_fr,
+        "offer_en": participant.offer_en,
+        "need_fr": participant.need_fr,
+        "need_en": participant.need_en,
+        "languages": participant.languages,
+        "mode": participant.mode,
+        "logo": participant.logo.name or None,
+        "review_note": participant.review_note,
+        "directory_consent_at": _when(participant.directory_consent_at),
+        "joined_at": _when(participant.created_at),
+        "unavailable_slots": sorted(u.slot.index for u in participant.unavailabilities.all()),
+        "requests_sent": [
+            _request_export(r, r.recipient) for r in requests.filter(sender=participant)
+        ],
+        "requests_received": [
+            _request_export(r, r.sender) for r in requests.filter(recipient=participant)
+        ],
+        "meetings": [
+            {
+                "with": meeting.other(participant).organisation_name,
+                "state": meeting.state,
+                "starts_at": _when(meeting.slot.starts_at),
+                "ends_at": _when(meeting.slot.ends_at),
+                "table": meeting.table.number if meeting.table_id else None,
+                "online": meeting.online,
+                "video_url": meeting.video_url,
+                "cancel_reason": meeting.cancel_reason,
+                "my_report": (
+                    {
+                        "took_place": reports[meeting.pk].took_place,
+                        "outcome": reports[meeting.pk].outcome,
+                        "note": reports[meeting.pk].note,
+                    }
+                    if meeting.pk in reports
+                    else None
+                ),
+            }
+            for meeting in meetings
+        ],
+    }
+
+
+def _anonymise_b2b(person: Person) -> None:
+    """Empty the B2B profile, its logo and the texts the person wrote; keep the states,
+    the meetings and the outcomes (took place, lead, contract…) that the figures count."""
+    from bookings.models import (
+        B2BLogEntry,
+        B2BNotification,
+        B2BParticipant,
+        Meeting,
+        MeetingReport,
+        MeetingRequest,
+    )
+
+    for participant in B2BParticipant.objects.filter(person=person).exclude(logo=""):
+        # The file goes once the rows are committed (a rollback keeps both).
+        storage, name = participant.logo.storage, participant.logo.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    name = person.organisation.name if person.organisation_id else ""
+    B2BParticipant.objects.filter(person=person).update(
+        organisation_name=name,
+        offer_fr="",
+        offer_en="",
+        need_fr="",
+        need_en="",
+        languages=[],
+        logo="",
+        review_note="",
+        directory_consent_at=None,
+    )
+    MeetingRequest.objects.filter(sender__person=person).update(message="")
+    MeetingRequest.objects.filter(recipient__person=person).update(answer="")
+    Meeting.objects.filter(cancelled_by=person).update(cancel_reason="")
+    MeetingReport.objects.filter(participant__person=person).update(note="")
+    B2BNotification.objects.filter(recipient=person, sent_at__isnull=True).delete()
+    for entry in B2BLogEntry.objects.filter(actor=person, detail__has_key="reason"):
+        entry.detail = {**entry.detail, "reason": ""}
+        entry.save(update_fields=["detail"])
 
 
 def _ends_after(moment: datetime) -> Q:
@@ -160,6 +288,7 @@ def anonymise(person: Person, *, now: datetime | None = None, reason: str = "sta
         FeedToken.objects.filter(person=person).delete()
         AccessAttempt.objects.filter(username=old_username).delete()
         AccessLog.objects.filter(username=old_username).delete()
+        _anonymise_b2b(person)
     logger.info("personal data anonymised", extra={"person": person.pk, "reason": reason})
 
 

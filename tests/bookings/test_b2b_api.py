@@ -103,11 +103,23 @@ def test_join_update_profile_and_availability(client, session):
     created = client.post(f"{API}/sessions/{slug}/join")
     assert created.status_code == 201 and created.json()["status"] == "draft"
     assert client.post(f"{API}/sessions/{slug}/join").json()["code"] == "already_joined"
-    response = client.patch(
+    unagreed = client.patch(
         f"{API}/sessions/{slug}/me",
-        {"offer_en": "Motion design", "languages": ["en"], "submit": True},
+        {"offer_en": "Motion design", "submit": True},
         content_type="application/json",
     )
+    assert_error(unagreed, 422, "consent_required")
+    response = client.patch(
+        f"{API}/sessions/{slug}/me",
+        {
+            "offer_en": "Motion design",
+            "languages": ["en"],
+            "directory_consent": True,
+            "submit": True,
+        },
+        content_type="application/json",
+    )
+    assert response.json()["directory_consent_at"] is not None
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["offer_en"]) == (
         "submitted",
@@ -366,7 +378,7 @@ def test_logo_upload_accepts_a_picture_and_refuses_anything_else(
     url = f"{API}/sessions/{session.event.slug}/me/logo"
     good = client.post(url, {"logo": SimpleUploadedFile("logo.png", png_bytes(), "image/png")})
     assert good.status_code == 200
-    assert good.json()["logo_url"].startswith("/media/b2b/logos/logo")
+    assert good.json()["logo_url"] == f"/fr/b2b/logos/{member.pk}/"
     bad = client.post(url, {"logo": SimpleUploadedFile("logo.png", b"not a picture", "image/png")})
     assert (bad.status_code, bad.json()["code"]) == (422, "not_a_picture")
     wrong_type = client.post(

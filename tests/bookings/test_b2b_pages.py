@@ -70,11 +70,13 @@ def test_profile_form_saves_and_sends_for_review(client, session):
             "need_fr": "Distributeurs",
             "languages": ["fr", "en"],
             "mode": "both",
+            "directory_consent": "on",
             "submit": "1",
         },
     )
     assert response.status_code == 302
     participant.refresh_from_db()
+    assert participant.directory_consent_at is not None
     assert (participant.status, participant.organisation_name) == (
         "submitted",
         "Demo studio, Marseille",

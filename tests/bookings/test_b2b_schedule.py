@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
-from bookings.exceptions import Conflict, NotAllowed
+from bookings.exceptions import Conflict
 from bookings.models import B2BLogEntry, Meeting, MeetingSeat, ScheduleRun, Slot
 from bookings.services import b2b as services
 from bookings.services.b2b import schedule
@@ -221,8 +221,9 @@ def test_a_failing_solver_fails_the_run_and_writes_nothing(
     assert run.error == "solver exploded"
     assert run.solution is None
     assert Meeting.objects.filter(session=small.session).count() == 1
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Conflict) as refused:
         schedule.publish_schedule(run, small.staff)
+    assert refused.value.code == "run_not_done"
     # A failed run does not block the next one.
     assert schedule.request_schedule(small.session, small.staff).state == "queued"
 

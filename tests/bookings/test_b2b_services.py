@@ -363,8 +363,20 @@ def test_joining_copies_the_account_and_review_approves(session):
     with pytest.raises(Invalid) as caught:
         services.update_profile(participant, person, submit=True)
     assert caught.value.code == "profile_empty"
-    services.update_profile(participant, person, submit=True, offer_en="Games", need_fr="Éditeurs")
-    assert B2BParticipant.objects.get(pk=participant.pk).status == "submitted"
+    with pytest.raises(NotAllowed) as caught:
+        services.update_profile(participant, person, submit=True, offer_en="Games")
+    assert caught.value.code == "consent_required"
+    assert B2BParticipant.objects.get(pk=participant.pk).status == "draft"
+    services.update_profile(
+        participant,
+        person,
+        submit=True,
+        directory_consent=True,
+        offer_en="Games",
+        need_fr="Éditeurs",
+    )
+    saved = B2BParticipant.objects.get(pk=participant.pk)
+    assert saved.status == "submitted" and saved.directory_consent_at is not None
     with pytest.raises(Conflict):
         services.join_session(person, session)
     staff = PersonFactory(role="staff")

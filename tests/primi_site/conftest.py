@@ -62,6 +62,9 @@ def world(db) -> World:
         session=session, person=DelegateFactory(), side="delegate", department="", country="CA"
     )
     request_ = send_request(third, mine, "Demo request")
+    from bookings.models import ScheduleRun
+
+    run = ScheduleRun.objects.create(session=session, time_limit=1)  # queued, never solved
     ids = {
         "slug": event.slug,
         "pk": registration.pk,
@@ -85,6 +88,15 @@ def world(db) -> World:
         "b2b_request": {"pk": request_.pk, "action": "accept"},
         "b2b_meeting": {"pk": meeting.pk, "action": "cancel"},
         "b2b_mission": {"slug": mission.slug},
+        **{
+            name: {"slug": session.event.slug, "pk": run.pk, "action": "discard"}
+            for name in (
+                *(f"api:{verb}_schedule_run" for verb in ("get", "preview", "publish", "discard")),
+                "b2b_staff_run",
+                "b2b_staff_run_progress",
+                "b2b_staff_run_action",
+            )
+        },
     }
     people = {"anonymous": None, "member": member, "delegate": delegate, "staff": staff}
     return World(people=people, kwargs={"default": ids, **special})

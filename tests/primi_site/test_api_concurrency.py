@@ -82,8 +82,8 @@ def live_server_url(transactional_db):
     server.wait(timeout=15)
 
 
-def burst(port: int, path: str, token: str, key: str, body: dict) -> list[tuple[int, dict]]:
-    """CLIENTS identical requests released at the same instant."""
+def burst(port: int, path: str, token: str, key: str | None, body: dict) -> list[tuple[int, dict]]:
+    """CLIENTS identical requests released at the same instant (without a key if None)."""
     gate = threading.Barrier(CLIENTS)
     answers: list[tuple[int, dict]] = []
     lock = threading.Lock()
@@ -91,11 +91,9 @@ def burst(port: int, path: str, token: str, key: str, body: dict) -> list[tuple[
     def send() -> None:
         client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         payload = json.dumps(body)
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "Idempotency-Key": key,
-        }
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
         gate.wait()
         client.request("POST", path, body=payload, headers=headers)
         response = client.getresponse()
@@ -131,3 +129,67 @@ def test_negative_control_without_the_claim_the_harness_sees_duplicates(live_ser
     body = {"slug": "naive", "name": "Naive", "unique_suffix": True, "delay_ms": 300}
     burst(live_server_url, "/test-api/sectors-naive", token, "same-key", body)
     assert Sector.objects.filter(slug__startswith="naive-").count() > 1
+
+
+# B2B: the domain already refuses a second meeting or request between two participants;
+# the key is what turns every retry into the first answer instead of a conflict.
+
+
+def b2b_pair():
+    from tests.factories import B2BParticipantFactory, PartnerFactory, b2b_session
+
+    session = b2b_session(direct_booking=True)
+    asker = B2BParticipantFactory(session=session)
+    other = B2BParticipantFactory(
+        session=session,
+        person=PersonFactory(role="delegate", organisation=PartnerFactory()),
+        side="delegate",
+        department="",
+        country="CA",
+    )
+    token = tokens.create_token(asker.person.user, name="burst", scope="write")[1]
+    return session, asker, other, token
+
+
+def retries_all_got_the_first_answer(answers: list[tuple[int, dict]]) -> bool:
+    """Every answer is the one creation (201, one id) or "still in progress" (409)."""
+    created = {answer["id"] for status, answer in answers if status == 201}
+    others = [answer.get("code") for status, answer in answers if status != 201]
+    return len(created) == 1 and set(others) <= {"idempotency_key_in_use"}
+
+
+@pytest.mark.parametrize(
+    ("resource", "body"),
+    [("meetings", {"slot": 2}), ("requests", {"message": "Co-production?"})],
+)
+def test_concurrent_retries_of_a_b2b_creation_create_once(live_server_url, resource, body):
+    from bookings.models import Meeting, MeetingRequest
+
+    session, _asker, other, token = b2b_pair()
+    key = "participant" if resource == "meetings" else "recipient"
+    path = f"/api/v1/b2b/sessions/{session.event.slug}/{resource}"
+    answers = burst(live_server_url, path, token, f"{resource}-key", {key: other.pk, **body})
+    model = Meeting if resource == "meetings" else MeetingRequest
+    assert model.objects.filter(session=session).count() == 1
+    assert retries_all_got_the_first_answer(answers), answers
+    assert {a["id"] for s, a in answers if s == 201} == {model.objects.get(session=session).pk}
+
+
+@pytest.mark.parametrize(
+    ("resource", "body"),
+    [("meetings", {"slot": 2}), ("requests", {"message": "Co-production?"})],
+)
+def test_negative_control_without_the_key_retries_are_refused_as_conflicts(
+    live_server_url, resource, body
+):
+    from bookings.models import Meeting, MeetingRequest
+
+    session, _asker, other, token = b2b_pair()
+    key = "participant" if resource == "meetings" else "recipient"
+    path = f"/api/v1/b2b/sessions/{session.event.slug}/{resource}"
+    answers = burst(live_server_url, path, token, None, {key: other.pk, **body})
+    model = Meeting if resource == "meetings" else MeetingRequest
+    assert model.objects.filter(session=session).count() == 1  # the locks hold
+    assert not retries_all_got_the_first_answer(answers)  # the harness sees the difference
+    codes = {a["code"] for s, a in answers if s == 409}
+    assert codes and codes <= {"already_meeting", "slot_taken", "request_exists"}, answers

@@ -109,12 +109,19 @@ RULES = {
     "api:update_my_profile": ("PATCH", 401, 422, 422, 422),
     "api:upload_logo": ("POST", 401, 422, 422, 422),
     "api:withdraw_request": ("POST", 401, 200, 404, 404),
+    "api:start_schedule_run": ("POST", 401, 403, 403, 400),  # without a body
+    "api:list_schedule_runs": API_STAFF,
+    "api:get_schedule_run": API_STAFF,
+    "api:preview_schedule_run": ("GET", 401, 403, 403, 409),  # queued: nothing to preview
+    "api:publish_schedule_run": ("POST", 401, 403, 403, 409),  # queued: not finished
+    "api:discard_schedule_run": ("POST", 401, 403, 403, 200),
     "b2b_agenda": ("GET", L, 200, 200, 404),
     "b2b_agenda_print": ("GET", L, 200, 200, 404),
     "b2b_availability": ("GET", L, 200, 200, 404),
     "b2b_book": ("POST", L, 302, 302, 404),
     "b2b_directory": ("GET", L, 200, 200, 200),
     "b2b_join": ("POST", L, 302, 302, 302),
+    "b2b_logo": ("GET", L, 404, 404, 404),  # the member's profile has no logo in the walk
     "b2b_meeting": ("GET", L, 200, 200, 404),
     "b2b_meeting_action": ("POST", L, 302, 302, 404),
     "b2b_mission_figures": ("GET", L, 404, 404, 200),
@@ -127,6 +134,10 @@ RULES = {
     "b2b_staff_figures": ("GET", L, 404, 404, 200),
     "b2b_staff_grid": ("GET", L, 404, 404, 200),
     "b2b_staff_instance": ("GET", L, 404, 404, 200),
+    "b2b_staff_schedule": ("GET", L, 404, 404, 200),
+    "b2b_staff_run": ("GET", L, 404, 404, 200),
+    "b2b_staff_run_progress": ("GET", L, 404, 404, 200),
+    "b2b_staff_run_action": ("POST", L, 404, 404, 302),  # discards the queued run
 }
 ROLES = ("anonymous", "member", "delegate", "staff")
 
@@ -144,14 +155,13 @@ def named_patterns(patterns=None, namespace: str | None = None):
             yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
 
 
-# URLs that landed (registrations API, feed tokens API, scheduler runs, staff dashboard) before
+# URLs that landed (registrations API, feed tokens API, staff dashboard) before
 # their rule was written: their own tests check their permissions, but they are not walked yet.
 # The list may only shrink: a rule written for one of them must remove it from here.
 AWAITING_RULES = {
     "api:create_application", "api:create_feed_token", "api:create_registration",
     "api:decide_bulk", "api:decide_one", "api:get_registration", "api:list_feed_tokens",
     "api:list_registrations", "api:review_export", "api:review_list", "api:revoke_feed_token",
-    "b2b_staff_run", "b2b_staff_run_action", "b2b_staff_run_progress", "b2b_staff_schedule",
     "staff_dashboard", "staff_dashboard_mission", "staff_dashboard_mission_csv",
     "staff_dashboard_season", "staff_dashboard_season_csv",
 }  # fmt: skip

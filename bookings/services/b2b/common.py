@@ -21,6 +21,9 @@ from events.models import Event
 from missions.models import Person
 
 logger = logging.getLogger("bookings.b2b")
+# Rate-limit buckets (primi_site.api_throttle) shared by the pages and the API, per person.
+B2B_BOOKING_SCOPE = "b2b-booking"
+B2B_REQUEST_SCOPE = "b2b-request"
 
 
 def ensure_registered(person: Person, event: Event) -> None:
@@ -119,3 +122,28 @@ def notify(
         transaction.on_commit(
             lambda pk=notification.pk: async_task("bookings.tasks.send_b2b_notification", pk)
         )
+
+
+def notify_partners(event_type: str, meeting: Meeting, session: B2BSession) -> None:
+    """The meeting's webhook (`meeting.created`, `.changed`, `.cancelled`), delivered after
+    the commit: ids, the session's slug, states and the place in time; no personal data."""
+    from primi_site.services.webhooks import emit
+
+    slot = meeting.slot
+    emit(
+        event_type,
+        {
+            "meeting": meeting.pk,
+            "session": session.event.slug,
+            "state": meeting.state,
+            "participants": [meeting.participant_a_id, meeting.participant_b_id],
+            "request": meeting.request_id,
+            "source": meeting.source,
+            "slot": slot.index,
+            "starts_at": slot.starts_at,
+            "ends_at": slot.ends_at,
+            "table": meeting.table.number if meeting.table_id else None,
+            "online": meeting.online,
+            "sequence": meeting.sequence,
+        },
+    )

@@ -34,6 +34,7 @@ from bookings.services.b2b.common import (
     ensure_open,
     log,
     notify,
+    notify_partners,
 )
 from bookings.services.b2b.locks import lock_participants, lock_slots
 from missions.models import Person
@@ -187,6 +188,7 @@ def book_locked(
         MeetingSeat(meeting=meeting, participant=p, slot=placement.slot) for p in (a, b)
     )
     log(session, actor, "meeting-booked", meeting=meeting, slot=placement.slot.index, source=source)
+    notify_partners("meeting.created", meeting, session)
     if notify_sides:
         notify(B2BNotification.Kind.MEETING_BOOKED, [a.person, b.person], meeting=meeting)
     return meeting
@@ -259,6 +261,7 @@ def reschedule_meeting(
                 session, by.person, "meeting-moved", meeting=meeting, slot=slot.index, was=old_index
             )
             notify(B2BNotification.Kind.MEETING_MOVED, [a.person, b.person], meeting=meeting)
+            notify_partners("meeting.changed", meeting, session)
     except IntegrityError as exc:
         raise Conflict(_("This slot was just taken."), code="slot_taken") from exc
     return meeting
@@ -272,6 +275,7 @@ def cancel_locked(meeting: Meeting, actor: Person | None, reason: str = "") -> M
     meeting.save(update_fields=["state", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
     MeetingSeat.objects.filter(meeting=meeting).update(active=False)
     log(meeting.session, actor, "meeting-cancelled", meeting=meeting, reason=meeting.cancel_reason)
+    notify_partners("meeting.cancelled", meeting, meeting.session)
     notify(
         B2BNotification.Kind.MEETING_CANCELLED,
         [meeting.participant_a.person, meeting.participant_b.person],

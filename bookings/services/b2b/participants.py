@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.exceptions import Conflict, Invalid, NotAllowed
@@ -58,9 +59,21 @@ def join_session(
 
 
 def update_profile(
-    participant: B2BParticipant, actor: Person, *, sectors=None, submit: bool = False, **fields
+    participant: B2BParticipant,
+    actor: Person,
+    *,
+    sectors=None,
+    submit: bool = False,
+    directory_consent: bool | None = None,
+    **fields,
 ) -> B2BParticipant:
-    """Change the profile; `submit` sends it to the staff for review."""
+    """Change the profile; `submit` sends it to the staff for review.
+
+    `directory_consent` records (True, with the time) or withdraws (False) the
+    participant's agreement to appear in the directory; None leaves it as it is. A
+    profile is only sent for review with that agreement: the directory lists only
+    the approved profiles that gave it.
+    """
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise Invalid(
@@ -68,6 +81,13 @@ def update_profile(
         )
     for name, value in fields.items():
         setattr(participant, name, value)
+    consent_changed = False
+    if directory_consent is True and participant.directory_consent_at is None:
+        participant.directory_consent_at = timezone.now()
+        consent_changed = True
+    elif directory_consent is False and participant.directory_consent_at is not None:
+        participant.directory_consent_at = None
+        consent_changed = True
     if submit and participant.status in (
         B2BParticipant.Status.DRAFT,
         B2BParticipant.Status.REJECTED,
@@ -84,6 +104,11 @@ def update_profile(
             _("Say what you offer or what you look for, in at least one language, before sending."),
             code="profile_empty",
         )
+    if submit and participant.directory_consent_at is None:
+        raise NotAllowed(
+            _("Agree to appear in the directory before sending your profile for review."),
+            code="consent_required",
+        )
     with transaction.atomic():
         participant.save()
         if sectors is not None:
@@ -91,6 +116,14 @@ def update_profile(
         log(
             participant.session, actor, "profile-updated", participant=participant.pk, submit=submit
         )
+        if consent_changed:
+            log(
+                participant.session,
+                actor,
+                "directory-consent",
+                participant=participant.pk,
+                given=participant.directory_consent_at is not None,
+            )
     return participant
 
 

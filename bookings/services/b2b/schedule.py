@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import Conflict, Invalid, NotAllowed
+from bookings.exceptions import Conflict, Invalid
 from bookings.models import B2BNotification, B2BParticipant, B2BSession, ScheduleRun
 from bookings.services.b2b.common import log, notify
 from bookings.services.b2b_export import (
@@ -197,7 +197,7 @@ def _publish_locked(run: ScheduleRun, by: Person | None, emit) -> dict:
     """Inside the transaction: check the run and the session, write, owe the emails."""
     run = _lock_run(run)
     if run.state != State.DONE:
-        raise NotAllowed(
+        raise Conflict(
             _("Only a finished run waiting for review can be published."), code="run_not_done"
         )
     session = run.session
@@ -242,7 +242,7 @@ def discard_schedule(run: ScheduleRun, by: Person | None) -> ScheduleRun:
     with transaction.atomic(durable=True):
         run = _lock_run(run)
         if not run.is_active and run.state != State.FAILED:
-            raise NotAllowed(_("This run was already published or discarded."), code="run_closed")
+            raise Conflict(_("This run was already published or discarded."), code="run_closed")
         run.state = State.DISCARDED
         run.decided_at = timezone.now()
         run.decided_by = by
