@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -131,6 +132,26 @@ def test_directory_filters_by_text_country_and_language(client, session, member,
     assert "0 participants" in text_of(client.get(url + "?q=console&within=need"))
     by_language = text_of(client.get(url + "?language=en"))
     assert "1 participant" in by_language and "Demo games studio" not in by_language
+
+
+def test_directory_filters_without_javascript_and_lets_a_small_script_help(
+    client, session, member, delegate
+):
+    """The form works by itself (GET, a Search button); the script, served from the
+    project, swaps in the count and the results that the same page gives."""
+    from django.contrib.staticfiles import finders
+
+    login(client, member)
+    html = client.get(f"/en/b2b/{session.event.slug}/directory/?country=CA").content.decode()
+    form = re.search(r"<form[^>]*data-live-filter[^>]*>(.*?)</form>", html, re.S)
+    assert form and 'method="get"' in form.group(0) and 'type="submit"' in form.group(1)
+    assert re.search(r'<p role="status" id="directory-count">\s*1 participant\s*</p>', html)
+    results = html.split('<div id="directory-results">', 1)[1]
+    assert "Demo partner B" in results
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", html)
+    assert scripts == ["/static/bookings/directory_filter.js"]
+    script = finders.find("bookings/directory_filter.js")
+    assert script and Path(script).stat().st_size < 4096  # small, and no library
 
 
 def test_directory_query_budget_is_constant(client, session, member):
