@@ -154,6 +154,19 @@ def test_directory_filters_without_javascript_and_lets_a_small_script_help(
     assert script and Path(script).stat().st_size < 4096  # small, and no library
 
 
+def test_languages_are_named_in_the_page_language(client, session, member, delegate):
+    delegate.languages = ["en", "es"]
+    delegate.save()
+    login(client, member)
+    for language, names in (("en", "English, Spanish"), ("fr", "anglais, espagnol")):
+        directory = words_of(client.get(f"/{language}/b2b/{session.event.slug}/directory/"))
+        profile = words_of(
+            client.get(f"/{language}/b2b/{session.event.slug}/participants/{delegate.pk}/")
+        )
+        assert names in directory and names in profile
+        assert "en, es" not in directory and "en, es" not in profile
+
+
 def test_directory_query_budget_is_constant(client, session, member):
     sector = SectorFactory()
     login(client, member)
