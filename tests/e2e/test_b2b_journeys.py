@@ -425,6 +425,12 @@ def progress_journey(open_journey, language, size, javascript):
     journey.check("done")
     assert page.locator("[data-field=best_breaks]").inner_text() == str(run.best_breaks)
     assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    page.locator("form[action$='/publish/'] button").click()
+    page.wait_for_load_state()
+    journey.check("published")
+    run.refresh_from_db()
+    assert run.state == "published"
+    assert Meeting.objects.filter(session=session, state="booked").count() == run.placed == 5
 
 
 # 3. The keyboard, without JavaScript -------------------------------------------------------
