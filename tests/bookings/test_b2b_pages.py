@@ -300,7 +300,7 @@ def test_staff_grid_draws_a_picture_per_day_with_a_text_alternative(
         "Table 1, 9:25 AM: Demo partner B and Demo studio A" in page
         or "Table 1, 9:25 AM: Demo studio A and Demo partner B" in page
     )
-    assert "1 meetings, 8 free table slots" in page
+    assert "1 meeting, 8 free table slots" in page
     assert '<table class="grid-table">' in page
 
 
@@ -394,7 +394,9 @@ def test_staff_grid_has_one_picture_per_day_and_an_online_row(client):
     page = text_of(staff_client(client).get(f"/en/b2b/{session.event.slug}/staff/grid/"))
     assert page.count("<svg") == 2
     assert "Online, 9:00\u202fAM" in page or "Online, 9:00 AM" in page
-    assert "0 meetings, 9 free table slots" in page and "1 meetings, 9 free table slots" in page
+    assert "0 meetings, 9 free table slots" in page and "1 meeting, 9 free table slots" in page
+    french = text_of(staff_client(client).get(f"/fr/b2b/{session.event.slug}/staff/grid/"))
+    assert "0 rendez-vous, 9 places libres aux tables" in french
 
 
 def test_the_event_page_leads_to_its_b2b_meetings(client, session):
