@@ -46,7 +46,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["languages"].choices = language_choices(language)
-        self.fields["country"].choices = country_choices(language)
+        # No country chosen yet (a guest without an organisation): an empty first choice,
+        # so that the form asks rather than showing the first country of the list.
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices(language)]
         self.fields["sectors"].label_from_instance = lambda sector: sector.tr("name", language).text
 
 

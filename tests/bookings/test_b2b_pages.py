@@ -83,6 +83,26 @@ def test_profile_form_saves_and_sends_for_review(client, session):
     assert list(participant.sectors.all()) == [sector]
 
 
+def test_profile_form_asks_for_a_country_rather_than_choosing_one(client, session):
+    """A guest invited without an organisation has no country: the list starts empty and
+    the form refuses to guess (it showed the first country of the list, Afghanistan)."""
+    person = registered_person(session, organisation=None)
+    participant = services.join_session(person, session)
+    assert participant.country == ""
+    client.force_login(person.user)
+    url = f"/en/b2b/{session.event.slug}/profile/"
+    page = client.get(url).content.decode()
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.match(r'\s*<option value="" selected>Choose a country</option>', select)
+    response = client.post(
+        url, {"organisation_name": "Demo", "country": "", "languages": ["en"], "mode": "both"}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in text_of(response)
+    participant.refresh_from_db()
+    assert participant.country == ""
+
+
 def test_profile_form_reports_bad_input_in_french(client, session):
     person = registered_person(session)
     services.join_session(person, session)
