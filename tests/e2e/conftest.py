@@ -107,6 +107,11 @@ class Journey:
     violations: list = field(default_factory=list)
     steps: int = 0
 
+    @property
+    def variant(self) -> str:
+        """ "en-phone", or "en-phone-nojs" without JavaScript (screenshot names)."""
+        return f"{self.language}-{self.size}" + ("" if self.javascript else "-nojs")
+
     def url(self, path: str) -> str:
         return f"{self.server.url}/{self.language}{path}"
 
@@ -123,7 +128,7 @@ class Journey:
         folder = ARTIFACTS / self.name
         folder.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(
-            path=str(folder / f"{self.language}-{self.size}-{self.steps:02d}-{step}.png"),
+            path=str(folder / f"{self.variant}-{self.steps:02d}-{step}.png"),
             full_page=True,
         )
         assert self.page.locator("html").get_attribute("lang") == self.language
