@@ -192,3 +192,28 @@ def test_the_grid_picture_texts_have_aa_contrast():
         labels = set(re.findall(r'<text [^>]*fill="(#[0-9a-f]+)"', template))
         assert labels, name
         assert all(contrast(expand(colour), "#ffffff") >= 4.5 for colour in labels), labels
+
+
+def test_the_dashboard_chart_texts_sit_on_the_page_beside_the_bars():
+    """The dashboard's bar charts: labels left of the bars and values right of them, on
+    the page's white in its ink, never over a bar (axe cannot measure SVG text)."""
+    import re
+    from pathlib import Path
+
+    from bookings.charts import BAR_HEIGHT, LABEL_WIDTH, WIDTH, bar_chart
+
+    chart = bar_chart([("Demo label", 7), ("Another", 120), ("None", 0)])
+    root = Path(__file__).parents[2]
+    template = root.joinpath("bookings/templates/bookings/staff/dashboard.html").read_text()
+    # The label ends (text-anchor end) before the bar starts at the label width.
+    assert re.search(
+        r"<text x=\"\{\{ chart.label_width\|add:'-\d+' \}\}\" [^>]*text-anchor=\"end\"", template
+    )
+    for bar in chart.bars:
+        assert bar.value_x >= LABEL_WIDTH + bar.width  # the value starts after it ends
+        assert bar.value_x + len(str(bar.value)) * 9 <= WIDTH  # and stays in the picture
+        assert bar.text_y < bar.y + BAR_HEIGHT
+    css = root.joinpath("primi_site/static/primi/site.css").read_text()
+    variables = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", css))
+    text_fill = re.search(r"\.chart text \{ fill: var\(--([a-z-]+)\)", css).group(1)
+    assert contrast(variables[text_fill], variables["paper"]) >= 4.5
