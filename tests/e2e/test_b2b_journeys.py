@@ -285,6 +285,9 @@ def delegate_journey(open_journey, mailbox, language, size, javascript=True):
     assert day_in(start, VANCOUVER, language) in viewer  # the day before, shown
     assert day_in(start, VANCOUVER, language) != day_in(start, PARIS, language)
     assert "Vancouver" in viewer
+    # Whose time it is, said to screen readers (a visually hidden label).
+    named = when.locator(".viewer-time .visually-hidden")
+    assert plain(named.inner_text()) == plain(say(language, "Your time:"))
     table_text = say(language, "Table %(number)s", number=meeting.table.number)
     assert plain(row.first.locator("td").nth(2).inner_text()) == table_text
     journey.goto(f"/b2b/{event.slug}/agenda/print/", "agenda-print")
