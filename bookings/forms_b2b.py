@@ -58,7 +58,9 @@ class ProfileForm(forms.ModelForm):
             self.instance and self.instance.directory_consent_at
         )
         self.fields["languages"].choices = language_choices(language)
-        self.fields["country"].choices = country_choices(language)
+        # No country chosen yet (a guest without an organisation): an empty first choice,
+        # so that the form asks rather than showing the first country of the list.
+        self.fields["country"].choices = [("", _("Choose a country")), *country_choices(language)]
         self.fields["sectors"].label_from_instance = lambda sector: sector.tr("name", language).text
 
 

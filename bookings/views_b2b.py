@@ -568,6 +568,7 @@ def progress_of(run: ScheduleRun) -> dict:
     return {
         "id": run.pk,
         "state": run.state,
+        "state_label": run.get_state_display(),  # in the page's language, for the script
         "best_breaks": run.best_breaks,
         "bound": run.bound,
         "elapsed": run.elapsed,

@@ -53,3 +53,14 @@ def long_day(day) -> str:
     from primi_site.formatting import format_day
 
     return format_day(day, get_language())
+
+
+@register.filter
+def language_names(codes) -> str:
+    """Language codes as names in the page's language ("fr, en" → "French, English")."""
+    from babel import Locale
+
+    from primi_site.bilingual import page_language
+
+    names = Locale.parse(page_language(get_language())).languages
+    return ", ".join(names.get(code, code) for code in codes or [])

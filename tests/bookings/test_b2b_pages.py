@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -84,6 +85,26 @@ def test_profile_form_saves_and_sends_for_review(client, session):
     assert list(participant.sectors.all()) == [sector]
 
 
+def test_profile_form_asks_for_a_country_rather_than_choosing_one(client, session):
+    """A guest invited without an organisation has no country: the list starts empty and
+    the form refuses to guess (it showed the first country of the list, Afghanistan)."""
+    person = registered_person(session, organisation=None)
+    participant = services.join_session(person, session)
+    assert participant.country == ""
+    client.force_login(person.user)
+    url = f"/en/b2b/{session.event.slug}/profile/"
+    page = client.get(url).content.decode()
+    select = re.search(r'<select name="country"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert re.match(r'\s*<option value="" selected>Choose a country</option>', select)
+    response = client.post(
+        url, {"organisation_name": "Demo", "country": "", "languages": ["en"], "mode": "both"}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in text_of(response)
+    participant.refresh_from_db()
+    assert participant.country == ""
+
+
 def test_profile_form_reports_bad_input_in_french(client, session):
     person = registered_person(session)
     services.join_session(person, session)
@@ -133,6 +154,39 @@ def test_directory_filters_by_text_country_and_language(client, session, member,
     assert "0 participants" in text_of(client.get(url + "?q=console&within=need"))
     by_language = text_of(client.get(url + "?language=en"))
     assert "1 participant" in by_language and "Demo games studio" not in by_language
+
+
+def test_directory_filters_without_javascript_and_lets_a_small_script_help(
+    client, session, member, delegate
+):
+    """The form works by itself (GET, a Search button); the script, served from the
+    project, swaps in the count and the results that the same page gives."""
+    from django.contrib.staticfiles import finders
+
+    login(client, member)
+    html = client.get(f"/en/b2b/{session.event.slug}/directory/?country=CA").content.decode()
+    form = re.search(r"<form[^>]*data-live-filter[^>]*>(.*?)</form>", html, re.S)
+    assert form and 'method="get"' in form.group(0) and 'type="submit"' in form.group(1)
+    assert re.search(r'<p role="status" id="directory-count">\s*1 participant\s*</p>', html)
+    results = html.split('<div id="directory-results">', 1)[1]
+    assert "Demo partner B" in results
+    scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", html)
+    assert scripts == ["/static/bookings/directory_filter.js"]
+    script = finders.find("bookings/directory_filter.js")
+    assert script and Path(script).stat().st_size < 4096  # small, and no library
+
+
+def test_languages_are_named_in_the_page_language(client, session, member, delegate):
+    delegate.languages = ["en", "es"]
+    delegate.save()
+    login(client, member)
+    for language, names in (("en", "English, Spanish"), ("fr", "anglais, espagnol")):
+        directory = words_of(client.get(f"/{language}/b2b/{session.event.slug}/directory/"))
+        profile = words_of(
+            client.get(f"/{language}/b2b/{session.event.slug}/participants/{delegate.pk}/")
+        )
+        assert names in directory and names in profile
+        assert "en, es" not in directory and "en, es" not in profile
 
 
 def test_directory_query_budget_is_constant(client, session, member):
@@ -268,7 +322,7 @@ def test_staff_grid_draws_a_picture_per_day_with_a_text_alternative(
         "Table 1, 9:25 AM: Demo partner B and Demo studio A" in page
         or "Table 1, 9:25 AM: Demo studio A and Demo partner B" in page
     )
-    assert "1 meetings, 8 free table slots" in page
+    assert "1 meeting, 8 free table slots" in page
     assert '<table class="grid-table">' in page
 
 
@@ -362,7 +416,9 @@ def test_staff_grid_has_one_picture_per_day_and_an_online_row(client):
     page = text_of(staff_client(client).get(f"/en/b2b/{session.event.slug}/staff/grid/"))
     assert page.count("<svg") == 2
     assert "Online, 9:00\u202fAM" in page or "Online, 9:00 AM" in page
-    assert "0 meetings, 9 free table slots" in page and "1 meetings, 9 free table slots" in page
+    assert "0 meetings, 9 free table slots" in page and "1 meeting, 9 free table slots" in page
+    french = text_of(staff_client(client).get(f"/fr/b2b/{session.event.slug}/staff/grid/"))
+    assert "0 rendez-vous, 9 places libres aux tables" in french
 
 
 def test_the_event_page_leads_to_its_b2b_meetings(client, session):

@@ -293,6 +293,11 @@ def test_a_running_run_page_refreshes_itself(client, small):
     assert '<meta http-equiv="refresh" content="2">' in html
     assert "/static/bookings/schedule_progress.js" in html
     assert '<dd data-field="best_breaks">4</dd>' in html
+    # The script follows the state in the page's language, as the page shows it.
+    slug = small.session.event.slug
+    progress = client.get(f"/fr/b2b/{slug}/staff/schedule/{run.pk}/progress.json")
+    assert progress.json()["state"] == "running"
+    assert progress.json()["state_label"] == "En cours"
 
 
 def test_members_cannot_reach_the_scheduler_pages(client, small):

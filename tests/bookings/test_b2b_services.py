@@ -159,6 +159,12 @@ def test_booking_after_acceptance_takes_a_table_and_two_seats(
     assert b"BEGIN:VTIMEZONE" in invitation[1].encode()
     assert b"TZID=Europe/Paris" in invitation[1].encode()
     assert b"SEQUENCE:0" in invitation[1].encode()
+    (part,) = [
+        p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar"
+    ]
+    params = [name for name, _value in part.get_params()[1:]]
+    assert sorted(params) == ["charset", "method"]  # each once
+    assert (part.get_param("method"), part.get_content_charset()) == ("REQUEST", "utf-8")
 
 
 def test_booking_without_acceptance_is_refused_unless_direct(session, member, delegate):

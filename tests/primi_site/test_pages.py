@@ -82,8 +82,11 @@ def test_page_shows_the_viewers_account_zone(client):
     person = PersonFactory(time_zone="America/Vancouver")
     client.force_login(person.user)
     toronto_event()
-    page = re.sub(r"<[^>]+>", "", text_of(client.get("/fr/calendar/")))
-    assert "10:00–12:00 Toronto · 07:00–09:00 Vancouver" in page
+    html = text_of(client.get("/fr/calendar/"))
+    page = re.sub(r"[\xa0\u202f]", " ", re.sub(r"<[^>]+>", "", html))
+    assert "10:00–12:00 Toronto · Chez vous : 07:00–09:00 Vancouver" in page
+    # "Chez vous :" is read by screen readers only; the title was for the mouse alone.
+    assert re.search(r'· <span class="visually-hidden">Chez vous\W+: </span>07:00', html)
 
 
 def test_missing_title_falls_back_and_is_marked_with_its_language(client):

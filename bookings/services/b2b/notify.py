@@ -19,6 +19,12 @@ logger = logging.getLogger("bookings.b2b")
 Kind = B2BNotification.Kind
 
 
+def calendar_type(method: str) -> str:
+    """The attachment's type; Django adds the charset (utf-8) to a text part itself, so
+    naming it here too would give the header two `charset` parameters."""
+    return f"text/calendar; method={method}"
+
+
 def subject_for(notification: B2BNotification, other: B2BParticipant) -> str:
     name = other.organisation_name
     subjects = {
@@ -86,7 +92,7 @@ def build_agenda_email(notification: B2BNotification) -> EmailMessage:
             message.attach(
                 f"meeting-{meeting.pk}.ics",
                 meeting_calendar(meeting, mine),
-                "text/calendar; charset=utf-8; method=REQUEST",
+                calendar_type("REQUEST"),
             )
     return message
 
@@ -134,7 +140,7 @@ def build_email(notification: B2BNotification) -> EmailMessage:
             message.attach(
                 "meeting.ics",
                 meeting_calendar(meeting, mine),
-                f"text/calendar; charset=utf-8; method={method}",
+                calendar_type(method),
             )
     return message
 

@@ -17,6 +17,7 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) { window.setTimeout(tick, 2000); return; }
+        show("state_label", data.state_label);
         show("best_breaks", data.best_breaks);
         show("bound", data.bound);
         show("elapsed", data.elapsed.toFixed(1));
