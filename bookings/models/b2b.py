@@ -202,6 +202,7 @@ class B2BParticipant(BilingualMixin, models.Model):
         SUBMITTED = "submitted", _("Waiting for review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Not accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn (registration cancelled)")
 
     class Side(models.TextChoices):
         MEMBER = "member", _("Member")

@@ -97,20 +97,25 @@ def _cancel_meetings(event: Event, actor: Person | None, reason: str) -> int:
     if session.status != B2BSession.Status.CLOSED:
         session.status = B2BSession.Status.CLOSED
         session.save(update_fields=["status", "updated_at"])
-        log(session, actor, "session-closed", reason=reason[:300])
+        log(session, actor, "session-closed", reason=reason[:300] or "event cancelled")
     return len(meetings)
 
 
-def _cancel_event_locked(event: Event, *, by, reason: str, now: datetime) -> Cancelled:
+def _cancel_event_locked(
+    event: Event, *, by, reason: str, now: datetime, notice=EVENT_CANCELLED
+) -> Cancelled:
     event = Event.objects.select_for_update(no_key=True).get(pk=event.pk)
     changed = event.status != Event.Status.CANCELLED
     if changed:
         event.status = Event.Status.CANCELLED
         save_event(event)
-    reason = reason or log_text(EVENT_CANCELLED)
     registrations = _cancel_registrations(
-        Registration.objects.filter(event=event), by=by, reason=reason, now=now
+        Registration.objects.filter(event=event),
+        by=by,
+        reason=reason or log_text(notice),
+        now=now,
     )
+    # A meeting's reason is shown as is to both sides: only what the staff typed.
     meetings = _cancel_meetings(event, _actor(by), reason)
     return Cancelled(registrations, meetings, int(changed))
 
@@ -145,7 +150,7 @@ def cancel_mission(mission: Mission, *, by=None, reason: str = "", now: datetime
         events = Event.objects.filter(mission=mission).exclude(status=Event.Status.DRAFT)
         for event in events.order_by("pk"):
             done += _cancel_event_locked(
-                event, by=by, reason=reason or log_text(MISSION_CANCELLED), now=now
+                event, by=by, reason=reason, now=now, notice=MISSION_CANCELLED
             )
     return done
 

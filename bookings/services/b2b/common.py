@@ -23,19 +23,23 @@ from missions.models import Person
 logger = logging.getLogger("bookings.b2b")
 
 
+def is_registered(person: Person, event: Event) -> bool:
+    """A confirmed registration for the event, or for its mission."""
+    scope = Q(event=event)
+    if event.mission_id:
+        scope |= Q(mission_id=event.mission_id)
+    return Registration.objects.filter(
+        scope, person=person, state=RegistrationState.CONFIRMED
+    ).exists()
+
+
 def ensure_registered(person: Person, event: Event) -> None:
     """Refuse a person who has no confirmed registration for the event or for its mission.
 
     The one place where B2B asks the registrations (checked when a person joins a
     session; staff may still add a participant by hand in the admin).
     """
-    scope = Q(event=event)
-    if event.mission_id:
-        scope |= Q(mission_id=event.mission_id)
-    confirmed = Registration.objects.filter(
-        scope, person=person, state=RegistrationState.CONFIRMED
-    ).exists()
-    if not confirmed:
+    if not is_registered(person, event):
         raise NotAllowed(
             _("You need a confirmed registration for this event to take part in its meetings."),
             code="not_registered",
