@@ -35,6 +35,7 @@ from bookings.services.b2b.common import (
     log,
     notify,
 )
+from bookings.services.b2b.grid import check_within_event
 from bookings.services.b2b.locks import lock_participants, lock_slots
 from missions.models import Person
 
@@ -79,6 +80,8 @@ def _check_slot(session: B2BSession, slot: Slot, *, future: bool = True) -> None
         raise Invalid(_("This slot is not in this session."), code="slot_outside_session")
     if future and slot.starts_at <= timezone.now():
         raise Invalid(_("This slot has already started."), code="slot_past")
+    # Slots are generated within the event; the event may have moved since.
+    check_within_event(slot.starts_at, slot.ends_at, session.event)
 
 
 def _recount_and_pick_table(
@@ -160,6 +163,7 @@ def book_locked(
     `notify_sides=False` when the caller sends one agenda per person instead.
     """
     a, b = sorted((a, b), key=lambda p: p.pk)
+    check_within_event(placement.slot.starts_at, placement.slot.ends_at, session.event)
     lock_participants(a.pk, b.pk)
     lock_slots(placement.slot.pk)
     if Meeting.objects.filter(
