@@ -31,11 +31,17 @@ def expire_offers() -> int:
 
 
 def send_pending_emails() -> int:
-    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage)."""
+    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage,
+    a mail server down for longer than django-q2's retries): registrations' and B2B."""
+    from bookings.services.b2b.notify import unsent_notifications
+
     pending = emails.unsent(older_than=timedelta(minutes=5))
     for outbox_id in pending:
         async_task("bookings.tasks.send_registration_email", outbox_id)
-    return len(pending)
+    notifications = unsent_notifications(older_than=timedelta(minutes=5))
+    for notification_id in notifications:
+        async_task("bookings.tasks.send_b2b_notification", notification_id)
+    return len(pending) + len(notifications)
 
 
 def send_event_reminders() -> int:
@@ -57,7 +63,8 @@ def clean_up() -> dict[str, int]:
 
 
 def send_b2b_notification(notification_id: int) -> bool:
-    """Send one B2B email (request, booking, move, cancellation) unless already sent."""
+    """Send one B2B email (request, booking, move, cancellation) unless already sent; a
+    failure raises so that django-q2 retries it."""
     from bookings.services.b2b.notify import deliver
 
     return deliver(notification_id)

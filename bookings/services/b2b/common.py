@@ -2,7 +2,6 @@
 
 import logging
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from bookings.models import (
     Registration,
     RegistrationState,
 )
+from bookings.services.common import enqueue
 from events.models import Event
 from missions.models import Person
 
@@ -109,8 +109,6 @@ def notify(
     """Write the emails owed and send them by job once the transaction commits.
 
     An agenda (`session`, no request or meeting) lists all the person's meetings."""
-    from django_q.tasks import async_task
-
     for recipient in recipients:
         notification = B2BNotification.objects.create(
             kind=kind,
@@ -120,6 +118,4 @@ def notify(
             session=session,
             sequence=meeting.sequence if meeting else 0,
         )
-        transaction.on_commit(
-            lambda pk=notification.pk: async_task("bookings.tasks.send_b2b_notification", pk)
-        )
+        enqueue("bookings.tasks.send_b2b_notification", notification.pk)
