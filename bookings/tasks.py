@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django_q.tasks import async_task
 
-from bookings.services import cleanup, emails, reminders, waitlist
+from bookings.services import cleanup, emails, invitations, reminders, waitlist
 
 
 def send_registration_email(outbox_id: int) -> bool:
@@ -32,7 +32,8 @@ def expire_offers() -> int:
 
 def send_pending_emails() -> int:
     """Periodic: enqueue the emails still owed after a while (a lost job, a long outage,
-    a mail server down for longer than django-q2's retries): registrations' and B2B."""
+    a mail server down for longer than django-q2's retries): registrations', B2B
+    notifications and guests' invitations."""
     from bookings.services.b2b.notify import unsent_notifications
 
     pending = emails.unsent(older_than=timedelta(minutes=5))
@@ -41,7 +42,16 @@ def send_pending_emails() -> int:
     notifications = unsent_notifications(older_than=timedelta(minutes=5))
     for notification_id in notifications:
         async_task("bookings.tasks.send_b2b_notification", notification_id)
-    return len(pending) + len(notifications)
+    guests = invitations.unsent_invitations(older_than=timedelta(minutes=5))
+    for invitation_id in guests:
+        async_task("bookings.tasks.send_guest_invitation", invitation_id)
+    return len(pending) + len(notifications) + len(guests)
+
+
+def send_guest_invitation(invitation_id: int) -> bool:
+    """Send a guest's invitation with a fresh link; a failure raises so that django-q2
+    retries it."""
+    return invitations.deliver_invitation(invitation_id)
 
 
 def send_event_reminders() -> int:
