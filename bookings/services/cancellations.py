@@ -72,7 +72,7 @@ def _cancel_registrations(rows, *, by, reason: str, now: datetime) -> int:
     """Cancel the active registrations among `rows` (locked); no promotion: the target
     is cancelled, nobody moves up."""
     count = 0
-    active = rows.select_for_update().filter(state__in=ACTIVE_STATES).order_by("pk")
+    active = rows.select_for_update(of=("self",)).filter(state__in=ACTIVE_STATES).order_by("pk")
     for registration in active.select_related("event", "mission"):
         move(registration, RegistrationState.CANCELLED, by=by, reason=reason, now=now)
         count += 1
