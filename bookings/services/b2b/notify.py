@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bookings.b2b_ical import meeting_calendar, where
 from bookings.models import B2BNotification, B2BParticipant, Meeting
+from events.invitations import CalendarInvitation
 from primi_site.formatting import describe_when
 from primi_site.templatetags.primi import tr_text
 
@@ -121,23 +122,24 @@ def build_email(notification: B2BNotification) -> EmailMessage:
                 language=person.language,
             )
             context["where"] = where(meeting)
-        message = EmailMessage(
-            subject=subject_for(notification, other),
-            body=render_to_string("bookings/email/b2b_notification.txt", context),
-            to=[person.user.email],
-        )
+        subject = subject_for(notification, other)
+        body = render_to_string("bookings/email/b2b_notification.txt", context)
         if meeting is not None and notification.kind in (
             Kind.MEETING_BOOKED,
             Kind.MEETING_MOVED,
             Kind.MEETING_CANCELLED,
         ):
-            method = "CANCEL" if notification.kind == Kind.MEETING_CANCELLED else "REQUEST"
-            message.attach(
-                "meeting.ics",
-                meeting_calendar(meeting, mine),
-                f"text/calendar; charset=utf-8; method={method}",
+            # An iMIP invitation (RFC 6047): text, then the calendar part with its METHOD,
+            # from the ORGANIZER; the same entry as in the person's private feed.
+            return CalendarInvitation(
+                subject,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [person.user.email],
+                calendar=meeting_calendar(meeting, mine),
+                method="CANCEL" if notification.kind == Kind.MEETING_CANCELLED else "REQUEST",
             )
-    return message
+    return EmailMessage(subject=subject, body=body, to=[person.user.email])
 
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
