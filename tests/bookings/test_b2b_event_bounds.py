@@ -1,6 +1,7 @@
 """Blocks and booked slots lie within their event's start and end, daylight-saving days too."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.utils import translation
@@ -11,6 +12,7 @@ from bookings.services import b2b as services
 from bookings.services.b2b.grid import check_block
 from events.models import Event
 from tests.api_support import assert_error
+from tests.bookings.conftest import add_participant
 from tests.factories import B2BEventFactory, B2BSessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +201,27 @@ def test_moving_a_meeting_outside_the_event_is_refused(session, member, delegate
     assert caught.value.code == "outside_event"
     meeting.refresh_from_db()
     assert meeting.slot.index == 2
+
+
+def test_slots_of_a_spring_day_block_are_generated_within_the_event_and_bookable():
+    """03:00–06:00 Paris on the day clocks jump is 01:00–04:00 UTC: inside an event of
+    00:00–04:00 UTC, whose wall clock says 01:00–06:00."""
+    session = B2BSessionFactory(
+        event__time_zone="Europe/Paris",
+        event__starts_at=utc(SPRING_PARIS, 0),
+        event__ends_at=utc(SPRING_PARIS, 4),
+        direct_booking=True,
+    )
+    B2BBlock.objects.create(session=session, day=SPRING_PARIS, starts=time(3), ends=time(6))
+    assert services.generate_slots(session) == 7  # 20 min + 5 min pause over three hours
+    slots = list(Slot.objects.filter(session=session).order_by("index"))
+    assert (slots[0].starts_at, slots[-1].ends_at) == (
+        utc(SPRING_PARIS, 1),
+        utc(SPRING_PARIS, 3, 50),
+    )
+    a, b = add_participant(session), add_participant(session)
+    with mock.patch(
+        "bookings.services.b2b.meetings.timezone.now", return_value=utc(SPRING_PARIS, 0)
+    ):
+        meeting = services.book_meeting(a, b, slots[-1])
+    assert meeting.slot == slots[-1]
