@@ -173,3 +173,21 @@ def test_a_waitlisted_registration_cancelled_changes_nothing_in_the_session(worl
     cancel_registration(waiting, by=waiting.person.user)
     waiting_participant.refresh_from_db()
     assert waiting_participant.status == "approved"  # staff added them by hand
+
+
+def test_a_booking_or_request_read_before_the_withdrawal_is_refused_under_the_lock(
+    session, member, delegate
+):
+    """What a writer that read the participant before the withdrawal committed sees."""
+    session.direct_booking = True
+    session.save(update_fields=["direct_booking"])
+    stale = B2BParticipant.objects.get(pk=member.pk)  # read while still approved
+    B2BParticipant.objects.filter(pk=member.pk).update(status="withdrawn")
+    with pytest.raises(NotAllowed) as booking:
+        services.book_meeting(delegate, stale, session.slots.order_by("index").first())
+    assert booking.value.code == "participant_withdrawn"
+    assert booking.value.message == "Demo studio A ne participe plus à cette session."
+    with pytest.raises(NotAllowed) as request:
+        services.send_request(delegate, stale)
+    assert request.value.code == "participant_withdrawn"
+    assert not Meeting.objects.exists() and not MeetingRequest.objects.exists()

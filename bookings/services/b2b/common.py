@@ -63,6 +63,23 @@ def ensure_approved(*participants: B2BParticipant) -> None:
             )
 
 
+def ensure_still_in(*participants: B2BParticipant) -> None:
+    """Under the participants' locks: refuse one withdrawn meanwhile (their registration
+    cancelled after the caller read them)."""
+    left = (
+        B2BParticipant.objects.filter(
+            pk__in=[p.pk for p in participants], status=B2BParticipant.Status.WITHDRAWN
+        )
+        .values_list("organisation_name", flat=True)
+        .first()
+    )
+    if left is not None:
+        raise NotAllowed(
+            _("%(name)s no longer takes part in this session.") % {"name": left},
+            code="participant_withdrawn",
+        )
+
+
 def ensure_may_meet(session: B2BSession, a: B2BParticipant, b: B2BParticipant) -> None:
     """Same session, not oneself, and the session's pairing rule."""
     if a.session_id != session.pk or b.session_id != session.pk:

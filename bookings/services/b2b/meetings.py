@@ -32,6 +32,7 @@ from bookings.services.b2b.common import (
     ensure_approved,
     ensure_may_meet,
     ensure_open,
+    ensure_still_in,
     log,
     notify,
 )
@@ -165,6 +166,7 @@ def book_locked(
     a, b = sorted((a, b), key=lambda p: p.pk)
     check_within_event(placement.slot.starts_at, placement.slot.ends_at, session.event)
     lock_participants(a.pk, b.pk)
+    ensure_still_in(a, b)
     lock_slots(placement.slot.pk)
     if Meeting.objects.filter(
         session=session, participant_a=a, participant_b=b, state=Meeting.State.BOOKED

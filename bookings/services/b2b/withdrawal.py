@@ -43,6 +43,10 @@ def withdraw_participant(participant: B2BParticipant, actor: Person | None, reas
     """Withdraw one participation (the caller holds the transaction); returns the
     meetings cancelled."""
     session = participant.session
+    # Every participant of the session, in id order (the order every B2B writer locks
+    # in): no request or meeting with this person can be written until we commit, and
+    # writers that read them before re-check under the lock (`ensure_still_in`).
+    lock_participants(*session.participants.values_list("pk", flat=True))
     mine = Q(sender=participant) | Q(recipient=participant)
     requests = list(
         MeetingRequest.objects.filter(mine, state__in=MeetingRequest.LIVE_STATES)
@@ -57,9 +61,6 @@ def withdraw_participant(participant: B2BParticipant, actor: Person | None, reas
         .select_related("session__event", "participant_a__person", "participant_b__person")
         .order_by("pk")
     )
-    others = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
-    others |= {m.participant_a_id for m in meetings} | {m.participant_b_id for m in meetings}
-    lock_participants(participant.pk, *others)
     now = timezone.now()
     for request in requests:
         request.state = MeetingRequest.State.WITHDRAWN
