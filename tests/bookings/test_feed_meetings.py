@@ -159,3 +159,38 @@ def test_the_feed_query_count_does_not_grow_with_meetings(client, session, membe
     assert len(check_calendar(response.content)) == count
     # token, version and fingerprints, registrations, meetings
     assert len(captured) == 4
+
+
+def solution_moving(meeting, slot: int, table: int | None) -> dict:
+    return {
+        "format": "primi-b2b-solution/1",
+        "assignments": [{"meeting": f"meeting-{meeting.pk}", "slot": slot, "table": table}],
+        "unscheduled": [],
+    }
+
+
+def test_a_change_of_table_alone_raises_the_sequence(client, booked, member, session):
+    from bookings.services.b2b_export import apply_solution
+
+    url = feed_url(member.person)
+    first = client.get(url)
+    assert apply_solution(session, solution_moving(booked, 1, 3), None)["moved"] == 1
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200
+    entry = check_calendar(again.content)[uid(booked)]
+    assert (entry.sequence, entry.start) == (1, booked.slot.starts_at)
+    assert entry.location.startswith("Table 3")
+
+
+def test_a_solution_moving_a_meeting_outside_the_event_is_refused(booked, session):
+    from bookings.exceptions import Invalid
+    from bookings.services.b2b_export import apply_solution
+
+    last = Slot.objects.get(session=session, index=3)
+    Event.objects.filter(pk=session.event_id).update(ends_at=last.starts_at)
+    session.event.refresh_from_db()
+    with pytest.raises(Invalid) as caught:
+        apply_solution(session, solution_moving(booked, 3, 1), None)
+    assert caught.value.code == "outside_event"
+    booked.refresh_from_db()
+    assert (booked.slot.index, booked.sequence) == (1, 0)
