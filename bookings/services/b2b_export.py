@@ -125,7 +125,6 @@ def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]]
     constraints check the end state of each row.
     """
     from bookings.models import MeetingSeat, Table
-
     from bookings.services.b2b.grid import check_within_event
 
     for _meeting, slot, _table in moves:

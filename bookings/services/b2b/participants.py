@@ -64,12 +64,10 @@ def join_session(
 
 def _rejoin(participant: B2BParticipant, actor: Person) -> B2BParticipant:
     """Back after a cancelled registration: the profile is kept and goes back to review."""
-    filled = participant.offer_fr or participant.offer_en or participant.need_fr
-    participant.status = (
-        B2BParticipant.Status.SUBMITTED
-        if filled or participant.need_en
-        else B2BParticipant.Status.DRAFT
+    filled = any(
+        (participant.offer_fr, participant.offer_en, participant.need_fr, participant.need_en)
     )
+    participant.status = B2BParticipant.Status.SUBMITTED if filled else B2BParticipant.Status.DRAFT
     with transaction.atomic():
         participant.save(update_fields=["status", "updated_at"])
         log(participant.session, actor, "participant-rejoined", participant=participant.pk)
