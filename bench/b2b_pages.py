@@ -17,9 +17,10 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,14 +60,20 @@ def build(size: int, tag: str):
     sector, _ = Sector.objects.get_or_create(
         slug="animation", defaults={"name_fr": "Animation", "name_en": "Animation"}
     )
-    event = B2BEventFactory(slug=f"bench-{tag}")
+    day = date.today() + timedelta(days=30)  # noqa: DTZ011 - a local day, as staff type it
+    midnight = datetime.combine(day, clock(0), tzinfo=ZoneInfo("Europe/Paris"))
+    event = B2BEventFactory(  # blocks must lie within the event: its two days
+        slug=f"bench-{tag}",
+        time_zone="Europe/Paris",
+        starts_at=midnight.astimezone(UTC),
+        ends_at=(midnight + timedelta(days=2)).astimezone(UTC),
+    )
     session = B2BSessionFactory(
         event=event,
         tables=max(2, size // 4),
         direct_booking=True,
         video_base_url="https://meet.example.org/",
     )
-    day = date.today() + timedelta(days=30)  # noqa: DTZ011 - a local day, as staff type it
     for offset in (0, 1):
         for starts, ends in ((clock(9), clock(12, 30)), (clock(14), clock(17, 30))):
             B2BBlock.objects.create(

@@ -86,11 +86,33 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ("email", "event", "mission", "language", "expires_at", "used_at", "sent_at")
-    list_filter = ("language", ("used_at", admin.EmptyFieldListFilter))
+    list_display = (
+        "email",
+        "event",
+        "mission",
+        "language",
+        "expires_at",
+        "used_at",
+        "sent_at",
+        "attempts",
+    )
+    list_filter = (
+        "language",
+        ("used_at", admin.EmptyFieldListFilter),
+        ("sent_at", admin.EmptyFieldListFilter),
+    )
     list_select_related = ("event", "mission")
     search_fields = ("email",)
-    readonly_fields = ("token_hash", "used_at", "sent_at", "created_by", "created_at")
+    readonly_fields = (
+        "token_hash",
+        "used_at",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+        "created_by",
+        "created_at",
+    )
 
     def has_add_permission(self, request) -> bool:
         return False  # the invitation page creates the token and sends the link

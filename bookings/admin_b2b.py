@@ -4,6 +4,7 @@ Imported by `bookings.admin`.
 """
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,11 +18,33 @@ from bookings.models import (
     MeetingRequest,
 )
 from bookings.services import b2b as services
+from bookings.services.b2b.grid import check_block
 from primi_site.middleware import person_of
+
+
+class BlockFormSet(BaseInlineFormSet):
+    """Each block typed must be real local time, in order, and within the event."""
+
+    def clean(self) -> None:
+        super().clean()
+        event = getattr(self.instance, "event", None) if self.instance.event_id else None
+        if event is None:
+            return  # the session's own form reports the missing event
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            if not all(data.get(name) for name in ("day", "starts", "ends")):
+                continue
+            try:
+                check_block(data["day"], data["starts"], data["ends"], event)
+            except BookingError as error:
+                form.add_error(None, error.message)
 
 
 class BlockInline(admin.TabularInline):
     model = B2BBlock
+    formset = BlockFormSet
     extra = 1
     fields = ("day", "starts", "ends", "name")
 

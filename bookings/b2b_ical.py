@@ -1,15 +1,19 @@
-"""The calendar entry of one B2B meeting, sent with each booking, move and cancellation.
+"""The calendar entry of one B2B meeting, for its emails and for the private feed.
 
 Built with the site's calendar module (`events.ical`): UID `meeting-<pk>@…` (the same
-forever), SEQUENCE rising with each change, local times with their VTIMEZONE, METHOD
-REQUEST for a booking or a move and CANCEL for a cancellation (RFC 5546).
+forever, in every email and in both sides' private feeds), SEQUENCE rising with each
+change of time, table or status, local times with their VTIMEZONE, METHOD REQUEST for
+a booking or a move and CANCEL for a cancellation (RFC 5546). `meeting_item` is the one
+builder: the emails and the feed show the same entry.
 """
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bookings.models import B2BParticipant, Meeting
-from events.ical import Attendee, CalendarItem, build_calendar, uid_for
+from events.ical import Attendee, CalendarItem, build_calendar, country_name, site_url, uid_for
+from primi_site.bilingual import localized, page_language
 
 
 def meeting_uid(meeting: Meeting) -> str:
@@ -25,11 +29,26 @@ def where(meeting: Meeting) -> str:
     return f"{table} — {place}" if place else table
 
 
-def meeting_calendar(meeting: Meeting, viewer: B2BParticipant) -> bytes:
-    """The iTIP message for `viewer`, in the active language (callers override it)."""
+def agenda_url(meeting: Meeting) -> str:
+    from django.urls import reverse
+
+    return site_url(reverse("b2b_agenda", args=[meeting.session.event.slug]))
+
+
+def meeting_item(meeting: Meeting, viewer: B2BParticipant, language: str) -> CalendarItem:
+    """The meeting as `viewer` sees it, in `language` (active while this runs)."""
     other = meeting.other(viewer)
     event = meeting.session.event
-    item = CalendarItem(
+    organisation = other.organisation_name
+    if other.country:
+        organisation = f"{organisation} ({country_name(other.country, language)})"
+    lines = [
+        localized(event, "title", language).text,
+        _("With: %(organisation)s") % {"organisation": organisation},
+        _("Where: %(place)s") % {"place": where(meeting)},
+        _("Your agenda: %(url)s") % {"url": agenda_url(meeting)},
+    ]
+    return CalendarItem(
         uid=meeting_uid(meeting),
         sequence=meeting.sequence,
         cancelled=not meeting.is_active,
@@ -39,10 +58,15 @@ def meeting_calendar(meeting: Meeting, viewer: B2BParticipant) -> bytes:
         time_zone=event.time_zone,
         last_modified=meeting.updated_at or timezone.now(),
         created=meeting.created_at,
-        description=str(event),
+        description="\n\n".join(lines),
         location=where(meeting),
-        url=meeting.video_url if meeting.online else "",
+        url=meeting.video_url if meeting.online else agenda_url(meeting),
     )
+
+
+def meeting_calendar(meeting: Meeting, viewer: B2BParticipant) -> bytes:
+    """The iTIP message for `viewer`, in the active language (callers override it)."""
+    item = meeting_item(meeting, viewer, page_language(get_language()))
     return build_calendar(
         [item],
         method="REQUEST" if meeting.is_active else "CANCEL",

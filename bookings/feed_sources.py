@@ -1,4 +1,4 @@
-"""The registrations source of a person's private calendar feed.
+"""The sources of a person's private calendar feed: registrations and B2B meetings.
 
 What a person's calendar holds is what they are confirmed for:
 
@@ -16,12 +16,13 @@ invitation and subscribing to the feed show one entry.
 from dataclasses import replace
 from datetime import datetime
 
-from django.db.models import Expression
+from django.db.models import Expression, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bookings import queries
-from bookings.models import Registration
+from bookings.b2b_ical import meeting_item
+from bookings.models import B2BParticipant, Meeting, Registration
 from events.feed_sources import count_of, latest
 from events.ical import CalendarItem, event_item, mission_item
 from events.models import Event
@@ -104,3 +105,56 @@ class RegistrationSource:
                 found.append(_personal(event_item(event, language), registration, sequence, ended))
         order = [(False, False), (False, True), (True, False), (True, True)]
         return [item for key in order for item in groups.get(key, [])]
+
+
+def _meetings_of(person: Person):
+    return Meeting.objects.filter(Q(participant_a__person=person) | Q(participant_b__person=person))
+
+
+class MeetingSource:
+    """The person's B2B meetings: booked ones, and for 30 days the cancelled ones.
+
+    Each is the entry of the meeting's emails (`bookings.b2b_ical.meeting_item`): same
+    UID, same SEQUENCE (it rises with each move, change of table and cancellation), the
+    table or video link, the other side's organisation. Meetings of an event that is
+    neither published nor cancelled (a draft again) leave the feed.
+    """
+
+    name = "meetings"
+
+    def fingerprint(self, person: Person) -> dict[str, Expression]:
+        from events.feeds import RETENTION
+
+        mine = _meetings_of(person)
+        cutoff = timezone.now() - RETENTION
+        sides = B2BParticipant.objects.filter(session__participants__person=person)
+        return {
+            "count": count_of(mine),
+            "latest": latest(mine, "updated_at"),
+            # a cancellation leaving the feed after 30 days changes the ETag too
+            "expired": count_of(mine.filter(state=Meeting.State.CANCELLED, updated_at__lt=cutoff)),
+            # the other side's organisation is in the summary
+            "profiles": latest(sides, "updated_at"),
+        }
+
+    def items(self, person: Person, language: str, cutoff: datetime) -> list[CalendarItem]:
+        meetings = (
+            _meetings_of(person)
+            .filter(
+                Q(state=Meeting.State.BOOKED)
+                | Q(state=Meeting.State.CANCELLED, updated_at__gte=cutoff)
+            )
+            .filter(session__event__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+            .select_related("slot", "table", "session__event", "participant_a", "participant_b")
+            .order_by("slot__starts_at", "pk")
+        )
+        items = []
+        with translation.override(language):
+            for meeting in meetings:
+                mine = (
+                    meeting.participant_a
+                    if meeting.participant_a.person_id == person.pk
+                    else meeting.participant_b
+                )
+                items.append(meeting_item(meeting, mine, language))
+        return items

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django_q.tasks import async_task
 
-from bookings.services import cleanup, emails, reminders, waitlist
+from bookings.services import cleanup, emails, invitations, reminders, waitlist
 
 
 def send_registration_email(outbox_id: int) -> bool:
@@ -31,11 +31,27 @@ def expire_offers() -> int:
 
 
 def send_pending_emails() -> int:
-    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage)."""
+    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage,
+    a mail server down for longer than django-q2's retries): registrations', B2B
+    notifications and guests' invitations."""
+    from bookings.services.b2b.notify import unsent_notifications
+
     pending = emails.unsent(older_than=timedelta(minutes=5))
     for outbox_id in pending:
         async_task("bookings.tasks.send_registration_email", outbox_id)
-    return len(pending)
+    notifications = unsent_notifications(older_than=timedelta(minutes=5))
+    for notification_id in notifications:
+        async_task("bookings.tasks.send_b2b_notification", notification_id)
+    guests = invitations.unsent_invitations(older_than=timedelta(minutes=5))
+    for invitation_id in guests:
+        async_task("bookings.tasks.send_guest_invitation", invitation_id)
+    return len(pending) + len(notifications) + len(guests)
+
+
+def send_guest_invitation(invitation_id: int) -> bool:
+    """Send a guest's invitation with a fresh link; a failure raises so that django-q2
+    retries it."""
+    return invitations.deliver_invitation(invitation_id)
 
 
 def send_event_reminders() -> int:
@@ -57,7 +73,8 @@ def clean_up() -> dict[str, int]:
 
 
 def send_b2b_notification(notification_id: int) -> bool:
-    """Send one B2B email (request, booking, move, cancellation) unless already sent."""
+    """Send one B2B email (request, booking, move, cancellation) unless already sent; a
+    failure raises so that django-q2 retries it."""
     from bookings.services.b2b.notify import deliver
 
     return deliver(notification_id)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -367,27 +366,25 @@ def staff_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def staff_invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, language=page_language(get_language()))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            invite, token = invitations.create_invitation(
-                email=form.cleaned_data["email"],
-                target=form.target,
-                language=form.cleaned_data["language"],
-                organisation=form.cleaned_data["organisation"],
-                by=request.user,
-            )
-        try:
-            invitations.send_invitation(invite, token)
-        except Exception:
-            messages.warning(
+        invite = invitations.invite_guest(
+            email=form.cleaned_data["email"],
+            target=form.target,
+            language=form.cleaned_data["language"],
+            organisation=form.cleaned_data["organisation"],
+            by=request.user,
+        )
+        invite.refresh_from_db(fields=["sent_at", "last_error"])
+        if invite.sent_at is not None:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invite.email})
+        else:  # the job runs later, or the mail server did not answer: it is retried
+            messages.info(
                 request,
                 _(
-                    "The invitation is saved but the email could not be sent. "
-                    "Send this personal link yourself: %(url)s"
+                    "The invitation to %(email)s is saved; its email is on its way and will be "
+                    "sent again until the mail server accepts it."
                 )
-                % {"url": invitations.invitation_url(invite, token)},
+                % {"email": invite.email},
             )
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invite.email})
         return redirect("staff_invite")
     return render(
         request,

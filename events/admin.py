@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bookings.services.cancellations import cancel_event
 from bookings.services.registrations import enqueue_promotion
 from events import services
 from events.admin_forms import EventAdminForm
@@ -77,9 +78,14 @@ class EventAdmin(admin.ModelAdmin):
         return (*self.fieldsets, (_("Calendars"), {"fields": ("sequence", "cancelled_at")}))
 
     # Every change goes through the service: SEQUENCE, cancellation date, feed version.
+    # A cancelled event cancels its registrations and B2B meetings in the same
+    # transaction (`bookings.services.cancellations`; idempotent, so saving a
+    # cancelled event again changes nothing).
     def save_model(self, request, obj, form, change):
         services.save_event(obj)
-        if change and "capacity" in form.changed_data:
+        if obj.status == Event.Status.CANCELLED:
+            cancel_event(obj, by=request.user)
+        elif change and "capacity" in form.changed_data:
             enqueue_promotion(obj)  # more seats: the waitlist moves up
 
     def delete_model(self, request, obj):
@@ -101,13 +107,15 @@ class EventInline(admin.StackedInline):
     classes = ("collapse",)
 
 
-def save_event_formset(formset) -> None:
+def save_event_formset(formset, by=None) -> None:
     """Save an inline formset of events through the service (used by the mission admin)."""
     instances = formset.save(commit=False)
     for event in formset.deleted_objects:
         services.delete_event(event)
     for event in instances:
         services.save_event(event)
+        if event.status == Event.Status.CANCELLED:
+            cancel_event(event, by=by)
     formset.save_m2m()
 
 

@@ -16,11 +16,11 @@ wins, so list the most precise sources (a confirmed registration, a meeting) bef
 the broadest (a mission's programme).
 
 The sources plugged in: `bookings.feed_sources.RegistrationSource` (confirmed
-registrations and applications, and the programmes of those missions). To plug
-another in (B2B meetings): write the class in its app, add its dotted path to the
-setting,
-and call `events.services.touch_feeds()` from the services that change its rows
-only if its fingerprint cannot see the change by itself (a deletion).
+registrations and applications, and the programmes of those missions) and
+`bookings.feed_sources.MeetingSource` (B2B meetings). To plug another in: write the
+class in its app, add its dotted path to the setting, and call
+`events.services.touch_feeds()` from the services that change its rows only if its
+fingerprint cannot see the change by itself (a deletion).
 """
 
 from functools import lru_cache

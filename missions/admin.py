@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from bookings.admin import MissionQuotaInline
 from bookings.exceptions import RegistrationError
+from bookings.services.cancellations import cancel_mission
 from bookings.services.capacity import check_capacity
 from bookings.services.registrations import enqueue_promotion
 from events.admin import EventInline, save_event_formset
@@ -111,9 +112,16 @@ class MissionAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Event:
-            save_event_formset(formset)
+            save_event_formset(formset, by=request.user)
         else:
             super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the inline events: a cancelled mission cancels its applications and
+        # its events, whatever the inline forms held (idempotent).
+        if form.instance.status == Mission.Status.CANCELLED:
+            cancel_mission(form.instance, by=request.user)
 
     def delete_model(self, request, obj):
         services.delete_mission(obj)

@@ -288,6 +288,7 @@ CACHES = {
 # (see events/feed_sources.py).
 CALENDAR_FEED_SOURCES = [
     "bookings.feed_sources.RegistrationSource",
+    "bookings.feed_sources.MeetingSource",
 ]
 
 if PRODUCTION:

@@ -1,6 +1,7 @@
 """factory_boy factories shared by the suite."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -190,6 +191,13 @@ def b2b_session(day: date | None = None, blocks=(("09:00", "10:15"),), **kwargs)
     from bookings.services.b2b import generate_slots
 
     day = day or (date.today() + timedelta(days=40))  # noqa: DTZ011
+    if "event" not in kwargs:
+        # Blocks must lie within the event: it runs from the day's local midnight over
+        # two days (tests add a block on the next day).
+        zone_name = kwargs.get("event__time_zone", "Europe/Paris")
+        midnight = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(zone_name))
+        kwargs.setdefault("event__starts_at", midnight.astimezone(UTC))
+        kwargs.setdefault("event__ends_at", (midnight + timedelta(days=2)).astimezone(UTC))
     session = B2BSessionFactory(**kwargs)
     for starts, ends in blocks:
         B2BBlock.objects.create(

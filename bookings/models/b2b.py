@@ -242,6 +242,7 @@ class B2BParticipant(BilingualMixin, models.Model):
         SUBMITTED = "submitted", _("Waiting for review")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Not accepted")
+        WITHDRAWN = "withdrawn", _("Withdrawn (registration cancelled)")
 
     class Side(models.TextChoices):
         MEMBER = "member", _("Member")
@@ -603,7 +604,9 @@ class MeetingReport(models.Model):
 class B2BNotification(models.Model):
     """An email owed to one person, written in the same transaction as the change.
 
-    The job that sends it marks it sent, so running it twice sends one email.
+    The job that sends it claims it first and marks it sent, so running it twice sends
+    one email; a failure releases the claim and counts the attempt, and the job is
+    run again (django-q2, then the periodic sweep).
     """
 
     class Kind(models.TextChoices):
@@ -636,10 +639,25 @@ class B2BNotification(models.Model):
         help_text=_("For an agenda: the session whose meetings it lists."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        _("being sent since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while one run sends it, so that a second run does not."),
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="b2b_notification_unsent",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
         verbose_name = _("B2B notification")
         verbose_name_plural = _("B2B notifications")
 

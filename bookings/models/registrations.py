@@ -173,7 +173,8 @@ class RegistrationLog(models.Model):
 class Invitation(models.Model):
     """A staff invitation for a guest from abroad to an event or a mission.
 
-    The link carries a random token; only its SHA-256 is stored.
+    The link carries a random token; only its SHA-256 is stored. The email is sent by a
+    job that mints the token as it sends, and is retried until it goes out.
     """
 
     email = models.EmailField(_("email"))
@@ -216,7 +217,15 @@ class Invitation(models.Model):
         verbose_name=_("invited by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        _("being sent since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while one run sends it, so that a second run does not."),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]

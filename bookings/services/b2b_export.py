@@ -125,7 +125,10 @@ def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]]
     constraints check the end state of each row.
     """
     from bookings.models import MeetingSeat, Table
+    from bookings.services.b2b.grid import check_within_event
 
+    for _meeting, slot, _table in moves:
+        check_within_event(slot.starts_at, slot.ends_at, session.event)
     tables = {t.number: t for t in Table.objects.filter(session=session)}
     ids = [meeting.pk for meeting, _slot, _table in moves]
     MeetingSeat.objects.filter(meeting_id__in=ids).update(active=False)

@@ -24,7 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import EmailOutbox, Registration, RegistrationState
-from bookings.queries import earlier_ended_count, personal_sequence, position_of
+from bookings.queries import (
+    ENDED_STATES,
+    earlier_ended_count,
+    personal_sequence,
+    position_of,
+)
+from bookings.services.cancellations import is_cancellation_notice
 from events.ical import event_calendar, mission_calendar
 from events.invitations import CalendarInvitation, recipient_of
 from primi_site.formatting import describe_moment
@@ -62,7 +68,11 @@ def invitation_calendar(registration: Registration, method: str) -> bytes:
     """The registration's target as an invitation, with the person's SEQUENCE."""
     person = registration.person
     target = registration.target
-    ended = method == "CANCEL" and target.status != "cancelled"
+    # The person's own cancellation (or their registration cancelled with the event)
+    # adds one to the SEQUENCE, exactly as in their private feed.
+    ended = method == "CANCEL" and (
+        registration.state in ENDED_STATES or target.status != "cancelled"
+    )
     sequence = personal_sequence(target.sequence, earlier_ended_count(registration), ended=ended)
     build = event_calendar if registration.event_id else mission_calendar
     return build(
@@ -81,8 +91,12 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
     language = person.language
     method = calendar_method(outbox)
     subject_template = SUBJECTS[outbox.kind]
-    if outbox.kind == Kind.UPDATED and method == "CANCEL":
+    target_cancelled = target.status == "cancelled"
+    if target_cancelled and outbox.kind in (Kind.UPDATED, Kind.CANCELLED):
         subject_template = EVENT_CANCELLED_SUBJECT
+    reason = outbox.change.reason if outbox.change else ""
+    if target_cancelled and is_cancellation_notice(reason):
+        reason = ""  # the email says it already, in the person's language
     with translation.override(language):
         position = position_of(registration) if outbox.kind == Kind.WAITLISTED else None
         title = target.tr("title", language).text
@@ -95,9 +109,9 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "is_event": registration.event_id is not None,
             "position": position,
             "offer_until": _offer_until(registration, person),
-            "reason": outbox.change.reason if outbox.change else "",
+            "reason": reason,
             "with_invitation": method is not None,
-            "event_cancelled": target.status == "cancelled",
+            "event_cancelled": target_cancelled,
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
         }

@@ -1,8 +1,13 @@
 """Invitations for guests from abroad: a link to create an account and register.
 
 The token (256 random bits) is only in the link; the database keeps its SHA-256.
-The invitation email is sent by the staff's request right after the commit, not
-by a job, so that the raw token never sits in the job queue's table.
+The email is sent by a job (`bookings.tasks.send_guest_invitation`, enqueued on
+commit) that takes the invitation's id and mints a fresh token as it sends, so the
+raw token never sits in the job queue's table and a retry needs nothing kept. Like
+the other emails it is claimed first (sent once however often the job runs); a
+failure counts the attempt and raises, so django-q2 runs it again, and the periodic
+sweep re-enqueues invitations still owed. Each attempt's token replaces the last:
+only the link of the email that went out works.
 """
 
 import hashlib
@@ -13,7 +18,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,7 +28,7 @@ from bookings.exceptions import ExpiredInvitation, InvalidInvitation, UsedInvita
 from bookings.locking import locked
 from bookings.models import Invitation, Registration
 from bookings.queries import Target
-from bookings.services.common import model_of
+from bookings.services.common import enqueue, model_of
 from bookings.services.registrations import join_locked
 from events.models import Event
 from missions.models import Organisation, Person
@@ -76,6 +82,64 @@ def send_invitation(invitation: Invitation, token: str) -> None:
         body = render_to_string("bookings/emails/invitation.txt", context)
     EmailMessage(subject, body, to=[invitation.email]).send()
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def invite_guest(
+    *,
+    email: str,
+    target: Target,
+    language: str,
+    by,
+    organisation: Organisation | None = None,
+) -> Invitation:
+    """Save the invitation and send its email by job once the transaction commits."""
+    with transaction.atomic():
+        invitation, _token = create_invitation(
+            email=email, target=target, language=language, by=by, organisation=organisation
+        )
+        enqueue("bookings.tasks.send_guest_invitation", invitation.pk)
+    return invitation
+
+
+def _owed(now: datetime):
+    return Invitation.objects.filter(
+        sent_at__isnull=True, used_at__isnull=True, expires_at__gt=now
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+
+
+def deliver_invitation(invitation_id: int, *, now: datetime | None = None) -> bool:
+    """Send an invitation's email with a fresh link; True when this run sent it.
+
+    Nothing to do when it was sent, used or has expired, or another run holds it."""
+    now = now or timezone.now()
+    if not _owed(now).filter(pk=invitation_id).update(claimed_at=now):
+        return False
+    invitation = Invitation.objects.select_related("event", "mission").get(pk=invitation_id)
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation_id).update(token_hash=hash_token(token))
+    try:
+        send_invitation(invitation, token)
+    except Exception as exc:
+        Invitation.objects.filter(pk=invitation_id).update(
+            claimed_at=None, attempts=F("attempts") + 1, last_error=repr(exc)[:2000]
+        )
+        raise
+    Invitation.objects.filter(pk=invitation_id).update(attempts=F("attempts") + 1, last_error="")
+    return True
+
+
+def unsent_invitations(older_than: timedelta, now: datetime | None = None) -> list[int]:
+    """Invitations still owed after `older_than` (a failed or lost job), oldest first."""
+    now = now or timezone.now()
+    return list(
+        _owed(now)
+        .filter(created_at__lt=now - older_than)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def find_invitation(token: str, *, now: datetime | None = None) -> Invitation:

@@ -105,10 +105,24 @@ def cancel_registration(
         if not as_staff and now >= cancellation_deadline(target):
             raise CancellationClosed()
         held_seat = registration.state in SEAT_STATES
+        was_confirmed = registration.state == State.CONFIRMED
         move(registration, State.CANCELLED, by=by, reason=reason, now=now)
+        if was_confirmed:
+            leave_b2b_sessions(registration, by=by, reason=reason)
         if held_seat:
             enqueue_promotion(target)
     return registration
+
+
+def leave_b2b_sessions(registration: Registration, *, by, reason: str = "") -> int:
+    """The registration is no longer confirmed: out of the B2B sessions it opened (in the
+    caller's transaction); returns the meetings cancelled. `reason` (typed by a person,
+    may be empty) is shown to the other side of each meeting."""
+    from bookings.services.b2b.withdrawal import withdraw_after_registration_ended
+    from primi_site.middleware import person_of
+
+    actor = person_of(by) if by is not None else None
+    return withdraw_after_registration_ended(registration, actor, reason)
 
 
 def enqueue_promotion(target: Target) -> None:

@@ -83,6 +83,14 @@ def send_reminder(reminder_id: int, *, now: datetime | None = None) -> bool:
     reminder = EventReminder.objects.select_related(
         "registration__person__user", "registration__event"
     ).get(pk=reminder_id)
+    registration = reminder.registration
+    if (
+        registration.state != RegistrationState.CONFIRMED
+        or registration.event.status != Event.Status.PUBLISHED
+    ):
+        # Cancelled since it was owed (the person, or the whole event): nothing to remind.
+        EventReminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
+        return False
     try:
         build_message(reminder).send()
     except Exception as exc:

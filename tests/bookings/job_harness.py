@@ -52,6 +52,27 @@ def outbox_state() -> dict:
     }
 
 
+def book_one_meeting() -> dict:
+    """A B2B meeting booked; both sides' invitations are enqueued on commit (the real path)."""
+    from bookings.models import Slot
+    from bookings.services import b2b as services
+    from tests.factories import B2BParticipantFactory, b2b_session
+
+    session = b2b_session(direct_booking=True)
+    a, b = B2BParticipantFactory(session=session), B2BParticipantFactory(session=session)
+    meeting = services.book_meeting(a, b, Slot.objects.get(session=session, index=1))
+    return {"meeting": meeting.pk, "emails": sorted(p.person.user.email for p in (a, b))}
+
+
+def notifications_state() -> dict:
+    from bookings.models import B2BNotification, Meeting
+
+    return {
+        "meetings": list(Meeting.objects.values_list("state", flat=True)),
+        "notifications": list(B2BNotification.objects.values("sent_at", "attempts").order_by("pk")),
+    }
+
+
 def enqueue_slow_reminder(seconds: str, marker: str) -> dict:
     from django_q.tasks import async_task
 
@@ -96,6 +117,8 @@ def reminders_state() -> dict:
 
 COMMANDS = {
     "register_one": register_one,
+    "book_one_meeting": book_one_meeting,
+    "notifications_state": notifications_state,
     "outbox_state": outbox_state,
     "enqueue_slow_reminder": enqueue_slow_reminder,
     "schedule_reminders_twice": schedule_reminders_twice,

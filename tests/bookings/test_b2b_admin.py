@@ -1,6 +1,6 @@
 """The staff's admin of B2B sessions: generating slots, reviewing profiles."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -17,8 +17,11 @@ def staff_client(client):
 
 
 def test_the_generate_action_builds_slots_and_reports_bad_blocks(staff_client):
-    session = B2BSessionFactory()
     day = date.today() + timedelta(days=20)  # noqa: DTZ011
+    session = B2BSessionFactory(
+        event__starts_at=datetime.combine(day, time(6), tzinfo=UTC),
+        event__ends_at=datetime.combine(day, time(18), tzinfo=UTC),
+    )
     B2BBlock.objects.create(session=session, day=day, starts=time(9), ends=time(10))
     response = staff_client.post(
         "/admin/bookings/b2bsession/",

@@ -19,6 +19,7 @@ from bookings.models import (
 )
 from bookings.services import b2b as services
 from tests.bookings.conftest import add_participant, registered_person
+from tests.bookings.test_calendar_emails import calendar_of
 from tests.factories import PersonFactory, b2b_session
 
 pytestmark = pytest.mark.django_db
@@ -152,13 +153,13 @@ def test_booking_after_acceptance_takes_a_table_and_two_seats(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [member.person.user.email, delegate.person.user.email]
     )
-    invitation = mail.outbox[0].attachments[0]
-    assert invitation[0] == "meeting.ics"
-    assert b"METHOD:REQUEST" in invitation[1].encode()
-    assert f"UID:meeting-{meeting.pk}@international.primi".encode() in invitation[1].encode()
-    assert b"BEGIN:VTIMEZONE" in invitation[1].encode()
-    assert b"TZID=Europe/Paris" in invitation[1].encode()
-    assert b"SEQUENCE:0" in invitation[1].encode()
+    method, ics = calendar_of(mail.outbox[0])  # iMIP: text, then the calendar part
+    assert method == "REQUEST"
+    assert b"METHOD:REQUEST" in ics
+    assert f"UID:meeting-{meeting.pk}@international.primi".encode() in ics
+    assert b"BEGIN:VTIMEZONE" in ics
+    assert b"TZID=Europe/Paris" in ics
+    assert b"SEQUENCE:0" in ics
     (part,) = [
         p for p in mail.outbox[0].message().walk() if p.get_content_type() == "text/calendar"
     ]
@@ -295,7 +296,7 @@ def test_either_side_moves_a_meeting_and_the_sequence_rises(
     assert (moved.slot.index, moved.sequence) == (3, 1)
     assert set(MeetingSeat.objects.values_list("slot__index", flat=True)) == {3}
     assert len(mail.outbox) == 2
-    ics = mail.outbox[0].attachments[0][1].encode()
+    _method, ics = calendar_of(mail.outbox[0])
     assert b"SEQUENCE:1" in ics and b"METHOD:REQUEST" in ics
 
 
@@ -322,7 +323,8 @@ def test_cancelling_frees_the_slot_and_sends_a_cancel(
     meeting.refresh_from_db()
     assert (meeting.state, meeting.sequence) == ("cancelled", 1)
     assert not MeetingSeat.objects.filter(active=True).exists()
-    ics = mail.outbox[0].attachments[0][1].encode()
+    method, ics = calendar_of(mail.outbox[0])
+    assert method == "CANCEL"
     assert b"METHOD:CANCEL" in ics and b"STATUS:CANCELLED" in ics
     again = services.book_meeting(member, delegate, slot(session, 1))
     assert again.table.number == 1
@@ -436,7 +438,7 @@ def test_emails_follow_each_recipients_language_and_zone(
     assert english.subject == "Meeting booked with Demo studio A"
     assert "Your time:" in english.body and "Vancouver" in english.body
     assert "Table 1" in english.body
-    ics = english.attachments[0][1]
+    ics = calendar_of(english)[1].decode()
     assert "SUMMARY:B2B meeting with Demo studio A" in ics
     assert ics.count("ATTENDEE") == 1 and "mailto:" + delegate.person.user.email in ics
 

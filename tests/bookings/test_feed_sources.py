@@ -166,4 +166,5 @@ def test_feed_query_count_does_not_grow_with_registrations(client, count):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"/feeds/me/{secret}.ics")
     assert len(check_calendar(response.content)) == count * (3 + count)
-    assert len(captured) == 4  # token, version and fingerprint, registrations, programmes
+    # token, version and fingerprints, registrations, programmes, meetings
+    assert len(captured) == 5

@@ -4,7 +4,8 @@ They run on SQLite (a database file of their own) and on PostgreSQL (the test
 database), in both passes of `dev.py test`:
 
 - an SMTP outage loses and rolls back nothing, and the email goes out once when the
-  local SMTP server comes back (django-q2 hands the failed job out again);
+  local SMTP server comes back (django-q2 hands the failed job out again): a
+  registration's confirmation, and the invitations of a B2B meeting;
 - a cluster killed (SIGKILL) while a job sleeps: another cluster runs the job again and
   its effect (one email) happens once;
 - a scheduled reminder run by two clusters at once is sent once per person.
@@ -163,6 +164,38 @@ def test_an_smtp_outage_loses_nothing_and_the_email_goes_out_once_when_it_is_bac
     state = jobs.run("outbox_state")
     assert state["emails"][0]["sent_at"] is not None
     assert state["registrations"] == ["confirmed"]
+
+
+def test_b2b_invitations_failing_in_an_outage_are_retried_and_sent_once(jobs):
+    port = free_port()
+    jobs.env.update(JOB_EMAIL="smtp", EMAIL_PORT=str(port))
+    booked = jobs.run("book_one_meeting")  # both sides' invitations enqueued on commit
+    jobs.start_cluster()
+
+    failed = wait_for(
+        lambda: (
+            (state := jobs.run("notifications_state"))
+            and all(n["attempts"] >= 1 for n in state["notifications"])
+            and state
+        ),
+        30,
+        "a failed attempt for each invitation while the mail server is down",
+    )
+    assert failed["meetings"] == ["booked"]  # nothing rolled back
+    assert [n["sent_at"] for n in failed["notifications"]] == [None, None]  # still owed
+
+    inbox = Inbox()
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        wait_for(lambda: len(inbox.messages) >= 2, 30, "both invitations once the server is back")
+        time.sleep(6)  # past another retry period: a second copy would have come by now
+    finally:
+        server.stop()
+
+    assert sorted(rcpt[0] for _sender, rcpt in inbox.messages) == booked["emails"]
+    state = jobs.run("notifications_state")
+    assert all(n["sent_at"] is not None for n in state["notifications"])
 
 
 def test_a_cluster_killed_mid_job_leaves_it_to_another_which_sends_once(jobs):

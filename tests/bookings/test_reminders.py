@@ -70,3 +70,16 @@ def test_a_failed_send_releases_the_reminder_for_the_next_attempt(monkeypatch):
     assert "mail server down" in reminder.last_error
     assert reminders.send_reminder(reminder_id) is True
     assert len(mail.outbox) == 1
+
+
+def test_a_reminder_owed_before_the_event_was_cancelled_is_not_sent():
+    from bookings.services.cancellations import cancel_event
+
+    event = tomorrow_event()
+    RegistrationFactory(event=event)
+    [reminder_id] = reminders.owe_reminders()
+    cancel_event(event)
+    mail.outbox.clear()
+    assert reminders.send_reminder(reminder_id) is False
+    assert mail.outbox == []
+    assert EventReminder.objects.get(pk=reminder_id).sent_at is not None  # settled, not swept

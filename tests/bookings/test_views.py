@@ -226,13 +226,16 @@ def test_exports_list_participants_in_constant_queries(client):
     assert len(values) == 4 and values[1][9] in ("Applied", "Confirmed")
 
 
-def test_staff_invites_a_guest_who_creates_an_account_in_english(client):
+def test_staff_invites_a_guest_who_creates_an_account_in_english(
+    client, django_capture_on_commit_callbacks
+):
     client.force_login(StaffUserFactory())
     event = EventFactory(slug="showcase", members_only=True, capacity=5)
-    response = client.post(
-        "/en/staff/invitations/new/",
-        {"email": "guest@example.org", "language": "en", "event": event.pk},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the email's job, on commit
+        response = client.post(
+            "/en/staff/invitations/new/",
+            {"email": "guest@example.org", "language": "en", "event": event.pk},
+        )
     assert response.status_code == 302
     (message,) = mail.outbox
     link = re.search(r"http://localhost:8000(/en/invitations/\S+/)", message.body).group(1)

@@ -163,7 +163,7 @@ def test_private_feed_query_count_does_not_grow_with_items(client):
     other = MissionFactory()
     confirm(person, other)
     three = private_feed_queries(client, secret)
-    assert one == three == 4  # token, version, registrations, programmes
+    assert one == three == 5  # token, version, registrations, programmes, meetings
 
 
 def sign_in(client, person, language="en"):

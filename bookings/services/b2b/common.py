@@ -2,7 +2,6 @@
 
 import logging
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,7 @@ from bookings.models import (
     Registration,
     RegistrationState,
 )
+from bookings.services.common import enqueue
 from events.models import Event
 from missions.models import Person
 
@@ -26,19 +26,23 @@ B2B_BOOKING_SCOPE = "b2b-booking"
 B2B_REQUEST_SCOPE = "b2b-request"
 
 
+def is_registered(person: Person, event: Event) -> bool:
+    """A confirmed registration for the event, or for its mission."""
+    scope = Q(event=event)
+    if event.mission_id:
+        scope |= Q(mission_id=event.mission_id)
+    return Registration.objects.filter(
+        scope, person=person, state=RegistrationState.CONFIRMED
+    ).exists()
+
+
 def ensure_registered(person: Person, event: Event) -> None:
     """Refuse a person who has no confirmed registration for the event or for its mission.
 
     The one place where B2B asks the registrations (checked when a person joins a
     session; staff may still add a participant by hand in the admin).
     """
-    scope = Q(event=event)
-    if event.mission_id:
-        scope |= Q(mission_id=event.mission_id)
-    confirmed = Registration.objects.filter(
-        scope, person=person, state=RegistrationState.CONFIRMED
-    ).exists()
-    if not confirmed:
+    if not is_registered(person, event):
         raise NotAllowed(
             _("You need a confirmed registration for this event to take part in its meetings."),
             code="not_registered",
@@ -60,6 +64,23 @@ def ensure_approved(*participants: B2BParticipant) -> None:
                 % {"name": participant.organisation_name},
                 code="profile_not_approved",
             )
+
+
+def ensure_still_in(*participants: B2BParticipant) -> None:
+    """Under the participants' locks: refuse one withdrawn meanwhile (their registration
+    cancelled after the caller read them)."""
+    left = (
+        B2BParticipant.objects.filter(
+            pk__in=[p.pk for p in participants], status=B2BParticipant.Status.WITHDRAWN
+        )
+        .values_list("organisation_name", flat=True)
+        .first()
+    )
+    if left is not None:
+        raise NotAllowed(
+            _("%(name)s no longer takes part in this session.") % {"name": left},
+            code="participant_withdrawn",
+        )
 
 
 def ensure_may_meet(session: B2BSession, a: B2BParticipant, b: B2BParticipant) -> None:
@@ -108,8 +129,6 @@ def notify(
     """Write the emails owed and send them by job once the transaction commits.
 
     An agenda (`session`, no request or meeting) lists all the person's meetings."""
-    from django_q.tasks import async_task
-
     for recipient in recipients:
         notification = B2BNotification.objects.create(
             kind=kind,
@@ -119,9 +138,7 @@ def notify(
             session=session,
             sequence=meeting.sequence if meeting else 0,
         )
-        transaction.on_commit(
-            lambda pk=notification.pk: async_task("bookings.tasks.send_b2b_notification", pk)
-        )
+        enqueue("bookings.tasks.send_b2b_notification", notification.pk)
 
 
 def notify_partners(event_type: str, meeting: Meeting, session: B2BSession) -> None:

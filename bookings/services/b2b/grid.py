@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from bookings.exceptions import Conflict, Invalid
 from bookings.models import B2BBlock, B2BSession, Meeting, Slot, Table, Unavailability
+from events.models import Event
+from primi_site.formatting import describe_when
 from primi_site.timezones import local_to_utc
 
 logger = logging.getLogger(__name__)
@@ -50,10 +52,49 @@ def _utc(day: date, clock: time, zone_name: str) -> datetime:
         raise Invalid(" ".join(exc.messages), code=exc.error_list[0].code) from exc
 
 
+def _span(start: datetime, end: datetime, zone_name: str) -> str:
+    """ "Saturday 28 March 2027, 09:00–12:30 (Paris time)" in the active language."""
+    moment = describe_when(
+        starts_at=start, ends_at=end, zone_name=zone_name, viewer_zone=zone_name
+    ).local
+    return f"{moment.day}, {moment.clock} ({moment.zone})"
+
+
+def check_within_event(start: datetime, end: datetime, event: Event | None) -> None:
+    """Refuse a block or slot (UTC bounds) that does not lie within the event."""
+    if event is None or (event.starts_at <= start and end <= event.ends_at):
+        return
+    raise Invalid(
+        _("%(block)s lies outside the event, which runs %(event)s.")
+        % {
+            "block": _span(start, end, event.time_zone),
+            "event": _span(event.starts_at, event.ends_at, event.time_zone),
+        },
+        code="outside_event",
+    )
+
+
+def check_block(day: date, starts: time, ends: time, event: Event) -> None:
+    """One block as typed (a form, the admin): real local times, in order, within the event."""
+    start, end = _utc(day, starts, event.time_zone), _utc(day, ends, event.time_zone)
+    if end <= start:
+        raise Invalid(
+            _("The block of %(day)s ends before it starts.") % {"day": day.isoformat()},
+            code="block_order",
+        )
+    check_within_event(start, end, event)
+
+
 def plan_slots(
-    blocks: list[BlockSpec], zone_name: str, slot_minutes: int, pause_minutes: int
+    blocks: list[BlockSpec],
+    zone_name: str,
+    slot_minutes: int,
+    pause_minutes: int,
+    *,
+    event: Event | None = None,
 ) -> list[PlannedSlot]:
-    """The slots of `blocks` in time order (a pure function, tested on DST days)."""
+    """The slots of `blocks` in time order (a pure function, tested on DST days); with an
+    `event`, every block must lie within its start and end."""
     if slot_minutes <= 0:
         raise Invalid(_("A slot lasts at least one minute."), code="slot_length")
     length, pause = timedelta(minutes=slot_minutes), timedelta(minutes=pause_minutes)
@@ -68,6 +109,7 @@ def plan_slots(
                 _("The block of %(day)s ends before it starts.") % {"day": block.day.isoformat()},
                 code="block_order",
             )
+        check_within_event(start, end, event)
         spans.append((start, end, block))
     spans.sort(key=lambda span: span[0])
     for (_s1, end1, _b1), (start2, _e2, second) in itertools.pairwise(spans):
@@ -108,7 +150,11 @@ def generate_slots(session: B2BSession) -> int:
         blocks = list(B2BBlock.objects.filter(session=session))
         specs = [BlockSpec(b.day, b.starts, b.ends, b) for b in blocks]
         planned = plan_slots(
-            specs, session.event.time_zone, session.slot_minutes, session.pause_minutes
+            specs,
+            session.event.time_zone,
+            session.slot_minutes,
+            session.pause_minutes,
+            event=session.event,
         )
         Slot.objects.filter(session=session).delete()
         Slot.objects.bulk_create(

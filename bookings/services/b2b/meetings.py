@@ -32,10 +32,12 @@ from bookings.services.b2b.common import (
     ensure_approved,
     ensure_may_meet,
     ensure_open,
+    ensure_still_in,
     log,
     notify,
     notify_partners,
 )
+from bookings.services.b2b.grid import check_within_event
 from bookings.services.b2b.locks import lock_participants, lock_slots
 from missions.models import Person
 
@@ -80,6 +82,8 @@ def _check_slot(session: B2BSession, slot: Slot, *, future: bool = True) -> None
         raise Invalid(_("This slot is not in this session."), code="slot_outside_session")
     if future and slot.starts_at <= timezone.now():
         raise Invalid(_("This slot has already started."), code="slot_past")
+    # Slots are generated within the event; the event may have moved since.
+    check_within_event(slot.starts_at, slot.ends_at, session.event)
 
 
 def _recount_and_pick_table(
@@ -161,7 +165,9 @@ def book_locked(
     `notify_sides=False` when the caller sends one agenda per person instead.
     """
     a, b = sorted((a, b), key=lambda p: p.pk)
+    check_within_event(placement.slot.starts_at, placement.slot.ends_at, session.event)
     lock_participants(a.pk, b.pk)
+    ensure_still_in(a, b)
     lock_slots(placement.slot.pk)
     if Meeting.objects.filter(
         session=session, participant_a=a, participant_b=b, state=Meeting.State.BOOKED

@@ -39,6 +39,11 @@ def join_session(
         if person.role == Person.Role.DELEGATE
         else B2BParticipant.Side.MEMBER
     )
+    withdrawn = B2BParticipant.objects.filter(
+        session=session, person=person, status=B2BParticipant.Status.WITHDRAWN
+    ).first()
+    if withdrawn is not None:
+        return _rejoin(withdrawn, actor or person)
     try:
         with transaction.atomic():
             participant = B2BParticipant.objects.create(
@@ -55,6 +60,18 @@ def join_session(
             log(session, actor or person, "participant-joined", participant=participant.pk)
     except IntegrityError as exc:
         raise Conflict(_("You already take part in this session."), code="already_joined") from exc
+    return participant
+
+
+def _rejoin(participant: B2BParticipant, actor: Person) -> B2BParticipant:
+    """Back after a cancelled registration: the profile is kept and goes back to review."""
+    filled = any(
+        (participant.offer_fr, participant.offer_en, participant.need_fr, participant.need_en)
+    )
+    participant.status = B2BParticipant.Status.SUBMITTED if filled else B2BParticipant.Status.DRAFT
+    with transaction.atomic():
+        participant.save(update_fields=["status", "updated_at"])
+        log(participant.session, actor, "participant-rejoined", participant=participant.pk)
     return participant
 
 

@@ -11,6 +11,7 @@ from bookings.services.b2b.common import (
     ensure_approved,
     ensure_may_meet,
     ensure_open,
+    ensure_still_in,
     log,
     notify,
 )
@@ -40,6 +41,7 @@ def send_request(
         )
     with transaction.atomic(durable=True):
         lock_participants(sender.pk, recipient.pk)
+        ensure_still_in(sender, recipient)
         if live_request_between(sender, recipient):
             raise Conflict(
                 _("There is already a request between you and %(name)s.")
