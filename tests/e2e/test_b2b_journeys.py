@@ -210,11 +210,13 @@ def delegate_journey(open_journey, mailbox, language, size, javascript=True):
     page.locator("[name=offer_en]").fill("Demo: visual effects for animated features.")
     page.locator("[name=need_en]").fill("Demo: co-production partners in France.")
     page.locator("[name=languages]").select_option(["en", "fr"])
+    page.locator("[name=directory_consent]").check()  # to be listed in the directory
     page.locator("main form button[name=submit]").click()
     page.wait_for_load_state()
     journey.check("profile-sent")
     mine = B2BParticipant.objects.get(session=session, person=person)
     assert (mine.status, mine.side, mine.country) == ("submitted", "delegate", "CA")
+    assert mine.directory_consent_at is not None
     assert mine.offer_en == "Demo: visual effects for animated features."
     assert list(mine.sectors.all()) == [sector]
     services.review_profile(mine, PersonFactory(role="staff"), approve=True)
