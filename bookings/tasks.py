@@ -31,10 +31,26 @@ def expire_offers() -> int:
 
 
 def send_pending_emails() -> int:
-    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage)."""
+    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage),
+    the registrations' and the B2B meetings' alike."""
+    from bookings.services.b2b.notify import unsent as unsent_b2b
+
     pending = emails.unsent(older_than=timedelta(minutes=5))
     for outbox_id in pending:
         async_task("bookings.tasks.send_registration_email", outbox_id)
+    pending_b2b = unsent_b2b(older_than=timedelta(minutes=5))
+    for notification_id in pending_b2b:
+        async_task("bookings.tasks.send_b2b_notification", notification_id)
+    return len(pending) + len(pending_b2b)
+
+
+def send_meeting_reminders() -> int:
+    """Periodic: owe the reminders of the B2B meetings about to start, enqueue each."""
+    from bookings.services.b2b.reminders import owe_meeting_reminders
+
+    pending = owe_meeting_reminders()
+    for notification_id in pending:
+        async_task("bookings.tasks.send_b2b_notification", notification_id)
     return len(pending)
 
 

@@ -1,6 +1,7 @@
 """Writing and sending the B2B emails, each in its recipient's language and zone."""
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -29,6 +30,7 @@ def subject_for(notification: B2BNotification, other: B2BParticipant) -> str:
         Kind.MEETING_BOOKED: _("Meeting booked with %(name)s"),
         Kind.MEETING_MOVED: _("Meeting with %(name)s moved"),
         Kind.MEETING_CANCELLED: _("Meeting with %(name)s cancelled"),
+        Kind.MEETING_REMINDER: _("Reminder: your meeting with %(name)s"),
     }
     return subjects[notification.kind] % {"name": name}
 
@@ -139,6 +141,16 @@ def build_email(notification: B2BNotification) -> EmailMessage:
     return message
 
 
+def unsent(older_than: timedelta, now: datetime | None = None) -> list[int]:
+    """The notifications still owed after `older_than` (their job lost or given up)."""
+    now = now or timezone.now()
+    return list(
+        B2BNotification.objects.filter(sent_at__isnull=True, created_at__lt=now - older_than)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
 def deliver(notification_id: int) -> bool:
     """Send one notification unless it was sent already; True when this call sent it."""
     with transaction.atomic():
@@ -163,6 +175,14 @@ def deliver(notification_id: int) -> bool:
             return False
         if notification.meeting_id and notification.meeting.sequence != notification.sequence:
             # A later change superseded this one; its own email carries the news.
+            notification.sent_at = timezone.now()
+            notification.save(update_fields=["sent_at"])
+            return False
+        if notification.kind == Kind.MEETING_REMINDER and (
+            notification.meeting.state != Meeting.State.BOOKED
+            or notification.meeting.slot.starts_at <= timezone.now()
+        ):
+            # Cancelled, or already started (a job held up): nothing to remind of.
             notification.sent_at = timezone.now()
             notification.save(update_fields=["sent_at"])
             return False
