@@ -5,8 +5,9 @@
 admin site (its own permission system, staff only) is covered by one rule on its index.
 
 A rule: (method, anonymous, member, delegate, staff). "login" means a redirect to the
-sign-in page; a number is the status code. The member owns the objects in the URLs
-(their registration, tokens); the delegate and staff do not own them.
+sign-in page; a number is the status code. Every answer to a signed-in role, whatever its
+status, carries `Cache-Control: private` (or a view's deliberate `public`). The member owns
+the objects in the URLs (their registration, tokens); the delegate and staff do not own them.
 """
 
 import pytest
@@ -227,6 +228,9 @@ def test_each_role_gets_the_expected_answer(client, world, name):
         if person is not None:
             client.force_login(person.user)
         response = getattr(client, method.lower())(url)
+        if person is not None:  # whatever the answer, no shared cache may keep it
+            cache_control = response.get("Cache-Control", "")
+            assert "private" in cache_control or "public" in cache_control, (role, url)
         if response.status_code == 302 and "/account/login/" in response["Location"]:
             answers.append((role, L))
         else:
