@@ -143,8 +143,8 @@ CASES = {  # case: (API status, code, the page's French, the API's English)
     meeting_limit: (
         422,
         "meeting_limit",
-        "Demo studio A a déjà les 1 rendez-vous que permet cette session.",
-        "Demo studio A already has the 1 meetings this session allows.",
+        "Demo studio A a déjà le seul rendez-vous que permet cette session.",
+        "Demo studio A already has the one meeting this session allows.",
     ),
     closed: (
         422,
@@ -155,8 +155,8 @@ CASES = {  # case: (API status, code, the page's French, the API's English)
     request_limit: (
         422,
         "request_limit",
-        "Vous avez envoyé les 1 demandes que permet cette session.",
-        "You have sent the 1 requests this session allows.",
+        "Vous avez envoyé la seule demande que permet cette session.",
+        "You have sent the one request this session allows.",
     ),
     request_excluded: (
         422,
