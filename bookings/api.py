@@ -202,6 +202,7 @@ def get_registration(
 
 @router.post(
     "/registrations/{registration_id}/cancel",
+    url_name="cancel_registration",  # `cancel` is the B2B meeting's
     response=responses({200: RegistrationOut}, *AUTH_ERRORS, 404, 409, 422),
     summary="Cancel one of my registrations",
     description=(

@@ -54,6 +54,16 @@ def send_guest_invitation(invitation_id: int) -> bool:
     return invitations.deliver_invitation(invitation_id)
 
 
+def send_meeting_reminders() -> int:
+    """Periodic: owe the reminders of the B2B meetings about to start, enqueue each."""
+    from bookings.services.b2b.reminders import owe_meeting_reminders
+
+    pending = owe_meeting_reminders()
+    for notification_id in pending:
+        async_task("bookings.tasks.send_b2b_notification", notification_id)
+    return len(pending)
+
+
 def send_event_reminders() -> int:
     """Periodic: owe the reminders of tomorrow's events, and enqueue each one's sending."""
     pending = reminders.owe_reminders()

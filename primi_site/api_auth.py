@@ -11,11 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
 from primi_site import api_throttle
 from primi_site.api_errors import ApiForbidden
+from primi_site.api_language import api_language
 from primi_site.models import ApiToken
 from primi_site.permissions import is_staff
 from primi_site.services import tokens
@@ -41,6 +43,10 @@ class StaffOnly(ApiForbidden):
 
 
 def _authorise(request: HttpRequest, user, *, staff: bool) -> None:
+    # From here on the request speaks the API's language (`lang`, Accept-Language, then the
+    # account's): the messages services write as they refuse are in it too, not only the
+    # error handler's own.
+    translation.activate(api_language(request))
     if staff and not is_staff(user):
         raise StaffOnly
 

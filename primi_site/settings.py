@@ -258,6 +258,8 @@ PRIMI_INVITATION_DAYS = env_int("PRIMI_INVITATION_DAYS", 14)
 # unused invitations and job records removed this many days after they ended.
 EVENT_REMINDER_HOURS = env_int("EVENT_REMINDER_HOURS", 24)
 CLEANUP_AFTER_DAYS = env_int("CLEANUP_AFTER_DAYS", 30)
+# Each side of a booked B2B meeting is reminded this many minutes before it starts.
+B2B_REMINDER_MINUTES = env_int("B2B_REMINDER_MINUTES", 60)
 # Personal data of people whose last mission or event ended this long ago is anonymised.
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 3 * 365)
 # Per-person limits on the registration forms (register, apply), "<count>/<s|min|h|day>".

@@ -618,6 +618,7 @@ class B2BNotification(models.Model):
         MEETING_MOVED = "meeting-moved", _("Meeting moved")
         MEETING_CANCELLED = "meeting-cancelled", _("Meeting cancelled")
         AGENDA_PUBLISHED = "agenda-published", _("Agenda published")
+        MEETING_REMINDER = "meeting-reminder", _("Meeting reminder")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(
@@ -657,6 +658,14 @@ class B2BNotification(models.Model):
                 name="b2b_notification_unsent",
                 condition=Q(sent_at__isnull=True),
             ),
+        ]
+        constraints = [
+            # One reminder per person and time of a meeting, whatever runs the job at once.
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "sequence"],
+                condition=models.Q(kind="meeting-reminder"),
+                name="b2b_one_reminder_per_meeting_revision",
+            )
         ]
         verbose_name = _("B2B notification")
         verbose_name_plural = _("B2B notifications")

@@ -90,7 +90,7 @@ def authenticate(raw: str) -> ApiToken:
     """The token sent as `raw`, or InvalidToken / TokenExpired / TokenRevoked."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) != TOKEN_LENGTH:
         raise InvalidToken
-    token = ApiToken.objects.select_related("user").filter(token_hash=digest(raw)).first()
+    token = ApiToken.objects.select_related("user__person").filter(token_hash=digest(raw)).first()
     if token is None or not token.user.is_active:
         raise InvalidToken
     now = timezone.now()

@@ -87,15 +87,20 @@ def enqueue_slow_reminder(seconds: str, marker: str) -> dict:
 def schedule_reminders_twice() -> dict:
     """Three registrants of tomorrow's event; the reminder schedule due now, twice over
     (as two clusters' schedulers would both pick it), and the scheduler run."""
+    people = [r.person.user.email for r in _tomorrow_registrations(3)]
+    _schedule_twice("bookings.tasks.send_event_reminders")
+    return {"people": people}
+
+
+def _schedule_twice(func: str) -> None:
     from django.core.management import call_command
     from django.utils import timezone
     from django_q.brokers import get_broker
     from django_q.models import Schedule
     from django_q.scheduler import scheduler
 
-    people = [r.person.user.email for r in _tomorrow_registrations(3)]
     call_command("setup_schedules", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    Schedule.objects.exclude(func="bookings.tasks.send_event_reminders").delete()
+    Schedule.objects.exclude(func=func).delete()
     original = Schedule.objects.get()
     Schedule.objects.create(
         name="reminders, again",
@@ -106,7 +111,34 @@ def schedule_reminders_twice() -> dict:
     )
     Schedule.objects.update(next_run=timezone.now() - timedelta(seconds=1))
     scheduler(broker=get_broker())
-    return {"people": people}
+
+
+def schedule_meeting_reminders_twice() -> dict:
+    """A B2B meeting starting in half an hour; its reminder schedule due twice over."""
+    from django.utils import timezone
+
+    from bookings.services.b2b import book_meeting
+    from tests.factories import B2BParticipantFactory, PersonFactory, b2b_session
+
+    session = b2b_session(direct_booking=True)
+    sides = [
+        B2BParticipantFactory(session=session, person=PersonFactory(language=language))
+        for language in ("fr", "en")
+    ]
+    slot = session.slots.get(index=1)
+    slot.starts_at = timezone.now() + timedelta(minutes=30)
+    slot.ends_at = slot.starts_at + timedelta(minutes=20)
+    slot.save(update_fields=["starts_at", "ends_at"])
+    book_meeting(*sides, slot)
+    _schedule_twice("bookings.tasks.send_meeting_reminders")
+    return {"people": [side.person.user.email for side in sides]}
+
+
+def meeting_reminders_state() -> dict:
+    from bookings.models import B2BNotification
+
+    reminders = B2BNotification.objects.filter(kind="meeting-reminder")
+    return {"owed": reminders.count(), "sent": reminders.filter(sent_at__isnull=False).count()}
 
 
 def reminders_state() -> dict:
@@ -123,6 +155,8 @@ COMMANDS = {
     "enqueue_slow_reminder": enqueue_slow_reminder,
     "schedule_reminders_twice": schedule_reminders_twice,
     "reminders_state": reminders_state,
+    "schedule_meeting_reminders_twice": schedule_meeting_reminders_twice,
+    "meeting_reminders_state": meeting_reminders_state,
 }
 
 if __name__ == "__main__":

@@ -137,7 +137,7 @@ def test_seasons_are_the_years_of_the_missions():
 def test_the_season_page_runs_in_constant_queries(client, django_assert_num_queries, missions):
     seed_season(missions=missions)
     client.force_login(StaffUserFactory())
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(13):  # the user comes with their person, in one query
         response = client.get("/en/staff/dashboard/2031/")
     assert response.status_code == 200
 

@@ -8,9 +8,11 @@ database), in both passes of `dev.py test`:
   registration's confirmation, and the invitations of a B2B meeting;
 - a cluster killed (SIGKILL) while a job sleeps: another cluster runs the job again and
   its effect (one email) happens once;
-- a scheduled reminder run by two clusters at once is sent once per person.
+- a scheduled reminder run by two clusters at once is sent once per person, the day before
+  an event and before a B2B meeting.
 """
 
+import email
 import json
 import os
 import shutil
@@ -18,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+from email.header import decode_header, make_header
 from pathlib import Path
 
 import pytest
@@ -232,3 +235,22 @@ def test_a_scheduled_reminder_is_sent_once_with_two_clusters_running(jobs):
         if line.startswith("To: ")
     )
     assert recipients == sorted(people)
+
+
+def test_a_b2b_meeting_reminder_is_sent_once_with_two_clusters_running(jobs):
+    people = jobs.run("schedule_meeting_reminders_twice")["people"]
+    jobs.start_cluster()
+    jobs.start_cluster()
+
+    wait_for(lambda: jobs.run("meeting_reminders_state")["sent"] == 2, 40, "the reminders")
+    time.sleep(2)
+
+    assert jobs.run("meeting_reminders_state") == {"owed": 2, "sent": 2}
+    reminded = []
+    for text in jobs.mails():  # one file per connection, messages apart by a line of dashes
+        for message in text.split("-" * 79):
+            headers = email.message_from_string(message.strip())
+            subject = str(make_header(decode_header(headers["Subject"] or "")))
+            if subject.startswith(("Rappel", "Reminder")):
+                reminded.append(headers["To"])
+    assert sorted(reminded) == sorted(people)

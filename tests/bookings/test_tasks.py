@@ -69,6 +69,7 @@ def test_setup_schedules_is_idempotent():
         "bookings.tasks.clean_up",
         "bookings.tasks.expire_offers",
         "bookings.tasks.send_event_reminders",
+        "bookings.tasks.send_meeting_reminders",
         "bookings.tasks.send_pending_emails",
         "primi_site.tasks.anonymise_expired_personal_data",
     ]

@@ -76,4 +76,4 @@ def test_the_list_keeps_a_constant_number_of_queries(two_people, count):
     two_people.owner.get("/me")
     with CaptureQueriesContext(connection) as queries:
         assert len(two_people.owner.get("/feed-tokens").json()["items"]) == count
-    assert len(queries) == 3  # the token, the person, the list
+    assert len(queries) == 2  # the token with its person, the list

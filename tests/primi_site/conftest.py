@@ -68,6 +68,8 @@ def world(db) -> World:
     ids = {
         "slug": event.slug,
         "pk": registration.pk,
+        "registration_id": registration.pk,
+        "year": timezone.now().year,
         "token_id": api_token.pk,
         "endpoint_id": 1,
         "delivery_id": 1,
@@ -82,6 +84,9 @@ def world(db) -> World:
         "api:get_mission": {"slug": mission.slug},
         "feed_token_rotate": {"pk": feed_token.pk},
         "feed_token_revoke": {"pk": feed_token.pk},
+        "api:revoke_feed_token": {"token_id": feed_token.pk},
+        "staff_dashboard_mission": {"slug": mission.slug},
+        "staff_dashboard_mission_csv": {"slug": mission.slug},
         "invitation": {"token": invitation_token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "b2b": {"slug": session.event.slug, "pk": mine.pk, "action": "view"},

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.exceptions import Conflict, Invalid, NotAllowed
 from bookings.locking import race_window
@@ -122,7 +123,11 @@ def _recount_and_pick_table(
             count = MeetingSeat.objects.filter(participant=participant, active=True).count()
             if count >= session.max_meetings:
                 raise NotAllowed(
-                    _("%(name)s already has the %(count)s meetings this session allows.")
+                    ngettext(
+                        "%(name)s already has the one meeting this session allows.",
+                        "%(name)s already has the %(count)s meetings this session allows.",
+                        session.max_meetings,
+                    )
                     % {"name": participant.organisation_name, "count": session.max_meetings},
                     code="meeting_limit",
                 )

@@ -37,6 +37,7 @@ def subject_for(notification: B2BNotification, other: B2BParticipant) -> str:
         Kind.MEETING_BOOKED: _("Meeting booked with %(name)s"),
         Kind.MEETING_MOVED: _("Meeting with %(name)s moved"),
         Kind.MEETING_CANCELLED: _("Meeting with %(name)s cancelled"),
+        Kind.MEETING_REMINDER: _("Reminder: your meeting with %(name)s"),
     }
     return subjects[notification.kind] % {"name": name}
 
@@ -194,6 +195,13 @@ def deliver(notification_id: int) -> bool:
         return False
     if notification.meeting_id and notification.meeting.sequence != notification.sequence:
         # A later change superseded this one; its own email carries the news.
+        _done(notification_id)
+        return False
+    if notification.kind == Kind.MEETING_REMINDER and (
+        notification.meeting.state != Meeting.State.BOOKED
+        or notification.meeting.slot.starts_at <= timezone.now()
+    ):
+        # Cancelled, or already started (a job held up): nothing to remind of.
         _done(notification_id)
         return False
     if not notification.recipient.user.email:

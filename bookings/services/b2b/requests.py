@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bookings.exceptions import Conflict, Invalid, NotAllowed
 from bookings.models import B2BNotification, B2BParticipant, Meeting, MeetingRequest
@@ -57,7 +58,11 @@ def send_request(
             )
             if sent >= limit:
                 raise NotAllowed(
-                    _("You have sent the %(count)s requests this session allows.")
+                    ngettext(
+                        "You have sent the one request this session allows.",
+                        "You have sent the %(count)s requests this session allows.",
+                        limit,
+                    )
                     % {"count": limit},
                     code="request_limit",
                 )

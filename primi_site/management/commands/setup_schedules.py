@@ -8,6 +8,7 @@ SCHEDULES = (
     ("bookings: expire offers", "bookings.tasks.expire_offers", 5),
     ("bookings: send pending emails", "bookings.tasks.send_pending_emails", 10),
     ("bookings: event reminders", "bookings.tasks.send_event_reminders", 15),
+    ("bookings: B2B meeting reminders", "bookings.tasks.send_meeting_reminders", 5),
     ("bookings: clean up", "bookings.tasks.clean_up", 24 * 60),
     ("personal data: retention", "primi_site.tasks.anonymise_expired_personal_data", 24 * 60),
 )
