@@ -16,7 +16,8 @@ from collections import defaultdict
 
 from . import lns
 from .instance import FORMAT, Id, Instance, InstanceError, Meeting, parse_instance
-from .model import Problem, Progress, greedy, solve_cp
+from .maxsat import solve_maxsat
+from .model import Problem, Progress, Result, greedy, solve_cp
 from .reasons import explain, presolve_reasons
 from .solution import Assignment, Solution, Unscheduled, count_breaks
 from .tables import assign_tables
@@ -55,6 +56,14 @@ def _fair(instance: Instance, slots: dict[int, int]) -> bool:
             busy[p].append(t)
     counts = [count_breaks({p: ts}) for p, ts in busy.items()]
     return not counts or max(counts) - min(counts) <= instance.fairness
+
+
+def count_breaks_of(problem: Problem, slots: dict[int, int]) -> int:
+    busy: dict[Id, list[int]] = defaultdict(list)
+    for i, t in slots.items():
+        for p in problem.instance.meetings[i].participants:
+            busy[p].append(t)
+    return count_breaks(busy)
 
 
 LARGE = 30_000  # meeting-slot pairs above which one model is not built
@@ -110,17 +119,41 @@ def solve(
         slots = lns.improve(problem, start, deadline - 0.05 * time_limit, progress)
         status = "infeasible" if pre else "feasible"
         return _build(instance, slots, status, None, started, prev, allow_moves, previous)
+    # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
+    # solution until it has the optimum, so a quarter of the time is kept for CP-SAT to
+    # improve a schedule from the greedy start when the MaxSAT search runs out of time.
+    lower = None
+    maxsat_infeasible = False
+    if not moves and active:
+        now = time.monotonic()
+        result = solve_maxsat(
+            problem,
+            fairness=everything_possible,
+            deadline=now + 0.75 * max(0.0, deadline - now),
+            best_known=count_breaks_of(problem, fallback) if fallback is not None else None,
+            progress=progress,
+            started=started,
+        )
+        if result.status == "OPTIMAL":
+            status = "infeasible" if pre else "optimal"
+            bound = None if pre else result.bound
+            slots = result.slots
+            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+        maxsat_infeasible = result.status == "INFEASIBLE"
+        lower = result.bound
     share = 1.0 if len(start) == len(active) else 0.6
-    strict = solve_cp(
-        problem,
-        optional=False,
-        fairness=everything_possible,
-        deadline=deadline,
-        share=share,
-        workers=workers,
-        hint=start,
-        progress=progress,
-    )
+    strict = Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
+    if not maxsat_infeasible:
+        strict = solve_cp(
+            problem,
+            optional=False,
+            fairness=everything_possible,
+            deadline=deadline,
+            share=share,
+            workers=workers,
+            hint=start,
+            progress=progress,
+        )
     if strict.status == "FEASIBLE" and share < 1.0 and deadline - time.monotonic() > 1.0:
         # Time was kept for placing fewer meetings, and is not needed: go on improving.
         again = solve_cp(
@@ -134,12 +167,18 @@ def solve(
         )
         if again.slots and again.breaks <= strict.breaks:
             strict = again
+    if strict.slots and lower is not None:
+        strict.bound = max(strict.bound or 0, lower)
+        if strict.bound >= strict.breaks:
+            strict.status = "OPTIMAL"
     proven_incomplete = bool(pre)
     if strict.slots:
         slots, bound = strict.slots, strict.bound
         status = "optimal" if strict.status == "OPTIMAL" else "feasible"
     elif fallback is not None and (not everything_possible or _fair(instance, fallback)):
-        slots, bound, status = fallback, None, "feasible"
+        slots, bound, status = fallback, lower, "feasible"
+        if lower is not None and lower >= count_breaks_of(problem, fallback):
+            status = "optimal"
     else:
         proven_incomplete = proven_incomplete or strict.status == "INFEASIBLE"
         partial = solve_cp(
