@@ -15,6 +15,7 @@ import time
 from collections import defaultdict
 
 from . import lns
+from .bounds import lower_bound
 from .instance import FORMAT, Id, Instance, InstanceError, Meeting, parse_instance
 from .maxsat import solve_maxsat
 from .model import Problem, Progress, Result, greedy, solve_cp
@@ -118,7 +119,10 @@ def solve(
         # Tables, reasons and the recount take a few seconds at that size: stop earlier.
         slots = lns.improve(problem, start, deadline - 0.05 * time_limit, progress)
         status = "infeasible" if pre else "feasible"
-        return _build(instance, slots, status, None, started, prev, allow_moves, previous)
+        bound = None if pre else lower_bound(problem, fairness=True)
+        if bound is not None and bound >= count_breaks_of(problem, slots):
+            status = "optimal"
+        return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
     # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
     # solution until it has the optimum, so a quarter of the time is kept for CP-SAT to
     # improve a schedule from the greedy start when the MaxSAT search runs out of time.
@@ -131,6 +135,7 @@ def solve(
             fairness=everything_possible,
             deadline=now + 0.75 * max(0.0, deadline - now),
             best_known=count_breaks_of(problem, fallback) if fallback is not None else None,
+            hint=start,
             progress=progress,
             started=started,
         )

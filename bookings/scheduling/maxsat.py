@@ -34,8 +34,16 @@ class Encoding:
     hard: list[list[int]]
     soft: list[int]  # literals wanted true (each one: "no break here")
     x: dict[tuple[int, int], int]
+    used: dict[tuple[Id, int], int]
     breaks_of: dict[Id, list[int]]  # participant -> its endBreak variables
     pool: IDPool
+
+    def phases(self, problem: Problem, hint: dict[int, int]) -> list[int]:
+        """Preferred polarities from a (possibly partial) schedule, for the SAT oracle."""
+        lits = [v if hint.get(i) == t else -v for (i, t), v in self.x.items()]
+        busy = {(p, t) for i, t in hint.items() for p in problem.instance.meetings[i].participants}
+        lits += [v if key in busy else -v for key, v in self.used.items()]
+        return lits
 
     def slots(self, model: list[int]) -> dict[int, int]:
         true = {v for v in model if v > 0}
@@ -50,14 +58,14 @@ def _card(pool: IDPool, lits: list[int], bound: int, kind: str) -> list[list[int
     if kind != "atmost" and bound > len(lits):  # more meetings than slots: impossible
         v = pool.id()
         return [[v], [-v]]
-    if kind == "atmost" and bound == 1 and len(lits) <= 6:
-        enc = EncType.pairwise
-    elif bound == 1 and kind == "atmost":
-        enc = EncType.ladder
+    # Measured on the benchmark: pairwise at-most-one and sequential counters let the SAT
+    # oracle find schedules several times faster than ladders and totalizers.
+    if kind == "atmost" and bound == 1:
+        enc = EncType.pairwise if len(lits) <= 40 else EncType.ladder
+    elif kind == "equals":
+        enc = EncType.totalizer
     else:
-        enc = EncType.seqcounter if min(bound, len(lits) - bound) <= 3 else EncType.kmtotalizer
-        if kind == "equals":
-            enc = EncType.totalizer
+        enc = EncType.seqcounter
     fn = {"atmost": CardEnc.atmost, "atleast": CardEnc.atleast, "equals": CardEnc.equals}[kind]
     return fn(lits=lits, bound=bound, vpool=pool, encoding=enc).clauses
 
@@ -80,6 +88,7 @@ def encode(problem: Problem, fairness: bool, seeds: dict | None = None) -> Encod
     by_p = problem.participants_of()
     used: dict[tuple[Id, int], int] = {}
     breaks_of: dict[Id, list[int]] = {}
+    caps: dict[Id, int] = {}  # participant -> most breaks they can have
     soft: list[int] = []
     for p, ms in by_p.items():
         for t in range(1, T + 1):
@@ -127,7 +136,7 @@ def encode(problem: Problem, fairness: bool, seeds: dict | None = None) -> Encod
             soft.append(-e)
         breaks_of[p] = ends
         # At most floor((T - 1) / 2) breaks, and fewer than p's meetings.
-        top = max(0, min(len(ms) - 1, (T - 1) // 2))
+        top = caps[p] = max(0, min(len(ms) - 1, (T - 1) // 2, len(ends)))
         hard += _card(pool, ends, top, "atmost")
         # A lower bound proven for p alone (see `participant_minimum`) as a hard constraint:
         # the core-guided search then starts from it.
@@ -174,8 +183,8 @@ def encode(problem: Problem, fairness: bool, seeds: dict | None = None) -> Encod
                         hard.append([-x[i, t], -x[j, s]])
 
     if fairness and inst.fairness is not None and breaks_of:
-        hard += _fairness(pool, breaks_of, inst.fairness, T)
-    return Encoding(hard=hard, soft=soft, x=x, breaks_of=breaks_of, pool=pool)
+        hard += _fairness(pool, breaks_of, caps, inst.fairness)
+    return Encoding(hard=hard, soft=soft, x=x, used=used, breaks_of=breaks_of, pool=pool)
 
 
 def _all_in_person(problem: Problem, meetings: list[int]) -> bool:
@@ -203,23 +212,21 @@ def _clusters(problem: Problem) -> dict[int, Id]:
     return out
 
 
-def _fairness(pool: IDPool, breaks_of: dict, d: int, T: int) -> list[list[int]]:
+def _fairness(pool: IDPool, breaks_of: dict, caps: dict, d: int) -> list[list[int]]:
     """z[k]: every participant has at least k breaks (the smallest count is >= k). Each
-    participant has at most d + k breaks unless z[k + 1]."""
+    participant has at most d + k breaks unless z[k + 1]. The smallest count is at most the
+    smallest cap (a participant with one meeting has none), which keeps this small."""
     hard: list[list[int]] = []
-    top = (T - 1) // 2
-    z = {k: pool.id(("zmin", k)) for k in range(1, top + 1)}
-    for k in range(2, top + 1):
+    kmax = min(caps.values())
+    z = {k: pool.id(("zmin", k)) for k in range(1, kmax + 1)}
+    for k in range(2, kmax + 1):
         hard.append([-z[k], z[k - 1]])
-    for ends in breaks_of.values():
-        for k in range(1, top + 1):
-            if k > len(ends):
-                hard.append([-z[k]])
-                continue
+    for p, ends in breaks_of.items():
+        for k in range(1, kmax + 1):
             for clause in _card(pool, ends, k, "atleast"):
                 hard.append([-z[k], *clause])
-        for k in range(top + 1):
-            if d + k >= len(ends):
+        for k in range(kmax + 1):
+            if d + k >= caps[p]:
                 break
             relax = [z[k + 1]] if k + 1 in z else []
             for clause in _card(pool, ends, d + k, "atmost"):
@@ -273,6 +280,7 @@ def solve_maxsat(
     fairness: bool,
     deadline: float,
     best_known: int | None = None,
+    hint: dict[int, int] | None = None,
     progress: Progress | None = None,
     started: float | None = None,
 ) -> Result:
@@ -294,6 +302,8 @@ def solve_maxsat(
             progress(best_known, min(bound, best_known), time.monotonic() - started)
 
     rc2 = _Search(formula, on_bound, solver=SOLVER, **OPTIONS)
+    if hint:
+        rc2.oracle.set_phases(enc.phases(problem, hint))
     timer = threading.Timer(max(0.0, deadline - time.monotonic()), rc2.interrupt)
     timer.daemon = True
     timer.start()
