@@ -124,16 +124,19 @@ def solve(
             status = "optimal"
         return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
     # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
-    # solution until it has the optimum, so a quarter of the time is kept for CP-SAT to
-    # improve a schedule from the greedy start when the MaxSAT search runs out of time.
+    # solution until it has the optimum, so without a complete, fair greedy schedule the
+    # SAT oracle first looks for any (a quarter of the time at most), and a sixth of the time
+    # is kept for CP-SAT to improve that schedule should RC2 not finish.
     lower = None
     maxsat_infeasible = False
     if not moves and active:
         now = time.monotonic()
+        left = max(0.0, deadline - now)
         result = solve_maxsat(
             problem,
             fairness=everything_possible,
-            deadline=now + 0.75 * max(0.0, deadline - now),
+            deadline=now + (0.85 if fallback is not None else 0.8) * left,
+            first_by=None if fallback is not None else now + 0.25 * left,
             best_known=count_breaks_of(problem, fallback) if fallback is not None else None,
             hint=start,
             progress=progress,
@@ -146,6 +149,8 @@ def solve(
             return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
         maxsat_infeasible = result.status == "INFEASIBLE"
         lower = result.bound
+        if result.slots:  # complete (and fair when it must be), from the SAT oracle
+            start = fallback = result.slots
     share = 1.0 if len(start) == len(active) else 0.6
     strict = Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
     if not maxsat_infeasible:
@@ -172,6 +177,10 @@ def solve(
         )
         if again.slots and again.breaks <= strict.breaks:
             strict = again
+    if fallback is not None and (
+        not strict.slots or count_breaks_of(problem, fallback) < strict.breaks
+    ):
+        strict = Result(fallback, "FEASIBLE", strict.bound, count_breaks_of(problem, fallback))
     if strict.slots and lower is not None:
         strict.bound = max(strict.bound or 0, lower)
         if strict.bound >= strict.breaks:

@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pysat.card import CardEnc, EncType
 from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF, IDPool
+from pysat.solvers import Solver
 
 from .instance import Id
 from .model import Problem, Progress, Result
+from .solution import count_breaks
 
 SOLVER = "g3"  # Glucose 3, the SAT oracle of RC2
 OPTIONS = {"adapt": True, "exhaust": True, "minz": True, "trim": 5}
@@ -274,11 +276,23 @@ class _Search(RC2):
         return super()._call_oracle(assumptions=assumptions, expect_interrupt=expect_interrupt)
 
 
+def _limited(solver, deadline: float, assumptions=()) -> bool | None:
+    """A SAT call interrupted at `deadline` (None then)."""
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), solver.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return solver.solve_limited(assumptions=list(assumptions), expect_interrupt=True)
+    finally:
+        timer.cancel()
+
+
 def solve_maxsat(
     problem: Problem,
     *,
     fairness: bool,
     deadline: float,
+    first_by: float | None = None,
     best_known: int | None = None,
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
@@ -287,11 +301,26 @@ def solve_maxsat(
     """Every meeting placed, fewest breaks, by core-guided MaxSAT (RC2) until `deadline`.
 
     Status OPTIMAL with the slots; INFEASIBLE when no complete schedule exists (with the
-    fairness bound when asked); UNKNOWN with the proven lower bound when time ran out.
+    fairness bound when asked); otherwise, when time ran out, FEASIBLE or UNKNOWN with the
+    proven lower bound. `first_by`: first look, until then, for any complete schedule (the
+    SAT oracle preferring no breaks), to have one should RC2 not finish; FEASIBLE gives it.
     `best_known`: breaks of a schedule already at hand, reported with each new bound."""
     started = time.monotonic() if started is None else started
     seeds = participant_minimum(problem, fairness, deadline)
     enc = encode(problem, fairness, seeds)
+    phases = enc.phases(problem, hint or {}) + [-e for ends in enc.breaks_of.values() for e in ends]
+    first: dict[int, int] = {}
+    if first_by is not None:
+        with Solver(name=SOLVER, bootstrap_with=enc.hard) as oracle:
+            oracle.set_phases(phases)
+            found = _limited(oracle, first_by)
+            if found is False:
+                return Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
+            if found:
+                first = enc.slots(oracle.get_model())
+                best_known = _breaks(problem, first)
+                if progress:
+                    progress(best_known, None, time.monotonic() - started)
     formula = WCNF()
     formula.extend(enc.hard)
     for lit in enc.soft:
@@ -302,8 +331,7 @@ def solve_maxsat(
             progress(best_known, min(bound, best_known), time.monotonic() - started)
 
     rc2 = _Search(formula, on_bound, solver=SOLVER, **OPTIONS)
-    if hint:
-        rc2.oracle.set_phases(enc.phases(problem, hint))
+    rc2.oracle.set_phases(phases)
     timer = threading.Timer(max(0.0, deadline - time.monotonic()), rc2.interrupt)
     timer.daemon = True
     timer.start()
@@ -322,4 +350,15 @@ def solve_maxsat(
         return Result(slots=slots, status="OPTIMAL", bound=cost, breaks=cost)
     if not interrupted:
         return Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
+    if first:
+        breaks = _breaks(problem, first)
+        return Result(slots=first, status="FEASIBLE", bound=min(proven, breaks), breaks=breaks)
     return Result(slots={}, status="UNKNOWN", bound=proven, breaks=0)
+
+
+def _breaks(problem: Problem, slots: dict[int, int]) -> int:
+    busy: dict[Id, list[int]] = defaultdict(list)
+    for i, t in slots.items():
+        for p in problem.instance.meetings[i].participants:
+            busy[p].append(t)
+    return count_breaks(busy)
