@@ -151,6 +151,14 @@ def solve(
         lower = result.bound
         if result.slots:  # complete (and fair when it must be), from the SAT oracle
             start = fallback = result.slots
+        if fallback is not None and lower is not None:
+            # RC2 ran out of time with a bound proven: improve the complete schedule by
+            # re-solving small neighbourhoods (as for large events) for the time left.
+            slots = lns.improve(problem, fallback, deadline, progress)
+            found = count_breaks_of(problem, slots)
+            status = "infeasible" if pre else ("optimal" if lower >= found else "feasible")
+            bound = None if pre else lower
+            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
     share = 1.0 if len(start) == len(active) else 0.6
     strict = Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
     if not maxsat_infeasible:
