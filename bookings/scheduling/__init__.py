@@ -1,4 +1,4 @@
-"""Automatic B2B meeting scheduling (no Django here: plain Python and OR-Tools CP-SAT).
+"""Automatic B2B meeting scheduling (no Django here: plain Python, PySAT and OR-Tools).
 
     from bookings.scheduling import parse_instance, solve
     solution = solve(parse_instance(data), time_limit=60)
@@ -6,7 +6,9 @@
 
 Meetings are placed as many as possible first, then breaks are minimised (with the
 instance's fairness bound when every meeting is placed), then, when rescheduling with
-moves allowed, the number of moved meetings.
+moves allowed, the number of moved meetings. Complete schedules come from core-guided
+MaxSAT (`maxsat.py`), which proves the optimum; CP-SAT (`model.py`) handles moves and
+partial placement, and large events are improved by neighbourhoods (`lns.py`).
 """
 
 from __future__ import annotations
@@ -125,8 +127,8 @@ def solve(
         return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
     # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
     # solution until it has the optimum, so without a complete, fair greedy schedule the
-    # SAT oracle first looks for any (a quarter of the time at most), and a sixth of the time
-    # is kept for CP-SAT to improve that schedule should RC2 not finish.
+    # SAT oracle first looks for any (a quarter of the time at most), and the last fifth of
+    # the time is kept to improve that schedule by neighbourhoods should RC2 not finish.
     lower = None
     maxsat_infeasible = False
     if not moves and active:
