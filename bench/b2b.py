@@ -58,7 +58,7 @@ def run_shared(args) -> int:
     )
     print(f"time limit {args.time_limit:g} s per instance, workers {args.workers or 'auto'}")
     print(header)
-    equal = within_one = 0
+    equal = within_one = proven = 0
     seconds = []
     for name in names:
         data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
@@ -68,6 +68,7 @@ def run_shared(args) -> int:
         if complete and optimum is not None:
             equal += solution["breaks"] == optimum
             within_one += solution["breaks"] <= optimum + 1
+        proven += solution["status"] == "optimal"
         seconds.append(solution["seconds"])
         bound = "-" if solution["bound"] is None else solution["bound"]
         print(
@@ -78,7 +79,8 @@ def run_shared(args) -> int:
             flush=True,
         )
     print(
-        f"{len(names)} instances: {equal} equal to the optimum, {within_one} within one; "
+        f"{len(names)} instances: {equal} equal to the optimum, {within_one} within one, "
+        f"{proven} proven optimal by the solver's bound; "
         f"{sum(seconds):.1f} s in total, median {statistics.median(seconds):.1f} s"
     )
     return 0

@@ -1,4 +1,4 @@
-"""Automatic B2B meeting scheduling (no Django here: plain Python and OR-Tools CP-SAT).
+"""Automatic B2B meeting scheduling (no Django here: plain Python, PySAT and OR-Tools).
 
     from bookings.scheduling import parse_instance, solve
     solution = solve(parse_instance(data), time_limit=60)
@@ -6,7 +6,9 @@
 
 Meetings are placed as many as possible first, then breaks are minimised (with the
 instance's fairness bound when every meeting is placed), then, when rescheduling with
-moves allowed, the number of moved meetings.
+moves allowed, the number of moved meetings. Complete schedules come from core-guided
+MaxSAT (`maxsat.py`), which proves the optimum; CP-SAT (`model.py`) handles moves and
+partial placement, and large events are improved by neighbourhoods (`lns.py`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ import time
 from collections import defaultdict
 
 from . import lns
+from .bounds import lower_bound
 from .instance import FORMAT, Id, Instance, InstanceError, Meeting, parse_instance
-from .model import Problem, Progress, greedy, solve_cp
+from .maxsat import solve_maxsat
+from .model import Problem, Progress, Result, greedy, solve_cp
 from .reasons import explain, presolve_reasons
 from .solution import Assignment, Solution, Unscheduled, count_breaks
 from .tables import assign_tables
@@ -55,6 +59,14 @@ def _fair(instance: Instance, slots: dict[int, int]) -> bool:
             busy[p].append(t)
     counts = [count_breaks({p: ts}) for p, ts in busy.items()]
     return not counts or max(counts) - min(counts) <= instance.fairness
+
+
+def count_breaks_of(problem: Problem, slots: dict[int, int]) -> int:
+    busy: dict[Id, list[int]] = defaultdict(list)
+    for i, t in slots.items():
+        for p in problem.instance.meetings[i].participants:
+            busy[p].append(t)
+    return count_breaks(busy)
 
 
 LARGE = 30_000  # meeting-slot pairs above which one model is not built
@@ -109,18 +121,59 @@ def solve(
         # Tables, reasons and the recount take a few seconds at that size: stop earlier.
         slots = lns.improve(problem, start, deadline - 0.05 * time_limit, progress)
         status = "infeasible" if pre else "feasible"
-        return _build(instance, slots, status, None, started, prev, allow_moves, previous)
+        bound = None if pre else lower_bound(problem, fairness=True)
+        if bound is not None and bound >= count_breaks_of(problem, slots):
+            status = "optimal"
+        return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+    # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
+    # solution until it has the optimum, so without a complete, fair greedy schedule the
+    # SAT oracle first looks for any (a quarter of the time at most), and the last fifth of
+    # the time is kept to improve that schedule by neighbourhoods should RC2 not finish.
+    lower = None
+    maxsat_infeasible = False
+    if not moves and active:
+        now = time.monotonic()
+        left = max(0.0, deadline - now)
+        result = solve_maxsat(
+            problem,
+            fairness=everything_possible,
+            deadline=now + (0.85 if fallback is not None else 0.8) * left,
+            first_by=None if fallback is not None else now + 0.25 * left,
+            best_known=count_breaks_of(problem, fallback) if fallback is not None else None,
+            hint=start,
+            progress=progress,
+            started=started,
+        )
+        if result.status == "OPTIMAL":
+            status = "infeasible" if pre else "optimal"
+            bound = None if pre else result.bound
+            slots = result.slots
+            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+        maxsat_infeasible = result.status == "INFEASIBLE"
+        lower = result.bound
+        if result.slots:  # complete (and fair when it must be), from the SAT oracle
+            start = fallback = result.slots
+        if fallback is not None and lower is not None:
+            # RC2 ran out of time with a bound proven: improve the complete schedule by
+            # re-solving small neighbourhoods (as for large events) for the time left.
+            slots = lns.improve(problem, fallback, deadline, progress)
+            found = count_breaks_of(problem, slots)
+            status = "infeasible" if pre else ("optimal" if lower >= found else "feasible")
+            bound = None if pre else lower
+            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
     share = 1.0 if len(start) == len(active) else 0.6
-    strict = solve_cp(
-        problem,
-        optional=False,
-        fairness=everything_possible,
-        deadline=deadline,
-        share=share,
-        workers=workers,
-        hint=start,
-        progress=progress,
-    )
+    strict = Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
+    if not maxsat_infeasible:
+        strict = solve_cp(
+            problem,
+            optional=False,
+            fairness=everything_possible,
+            deadline=deadline,
+            share=share,
+            workers=workers,
+            hint=start,
+            progress=progress,
+        )
     if strict.status == "FEASIBLE" and share < 1.0 and deadline - time.monotonic() > 1.0:
         # Time was kept for placing fewer meetings, and is not needed: go on improving.
         again = solve_cp(
@@ -134,12 +187,22 @@ def solve(
         )
         if again.slots and again.breaks <= strict.breaks:
             strict = again
+    if fallback is not None and (
+        not strict.slots or count_breaks_of(problem, fallback) < strict.breaks
+    ):
+        strict = Result(fallback, "FEASIBLE", strict.bound, count_breaks_of(problem, fallback))
+    if strict.slots and lower is not None:
+        strict.bound = max(strict.bound or 0, lower)
+        if strict.bound >= strict.breaks:
+            strict.status = "OPTIMAL"
     proven_incomplete = bool(pre)
     if strict.slots:
         slots, bound = strict.slots, strict.bound
         status = "optimal" if strict.status == "OPTIMAL" else "feasible"
     elif fallback is not None and (not everything_possible or _fair(instance, fallback)):
-        slots, bound, status = fallback, None, "feasible"
+        slots, bound, status = fallback, lower, "feasible"
+        if lower is not None and lower >= count_breaks_of(problem, fallback):
+            status = "optimal"
     else:
         proven_incomplete = proven_incomplete or strict.status == "INFEASIBLE"
         partial = solve_cp(
