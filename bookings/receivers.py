@@ -4,9 +4,17 @@ from django.dispatch import receiver
 
 from bookings.services.common import enqueue
 from events.signals import event_revised
+from missions.signals import mission_revised
 
 
 @receiver(event_revised, dispatch_uid="bookings.event_revised")
 def send_updated_invitations(sender, event, changed, **kwargs) -> None:
-    """The confirmed registrants get the updated invitation, after the commit."""
+    """The confirmed registrants, and the confirmed applicants of the event's mission,
+    get the updated invitation, after the commit."""
     enqueue("bookings.tasks.send_event_updates", event.pk)
+
+
+@receiver(mission_revised, dispatch_uid="bookings.mission_revised")
+def send_updated_mission_invitations(sender, mission, changed, **kwargs) -> None:
+    """The mission's confirmed applicants get its updated invitation, after the commit."""
+    enqueue("bookings.tasks.send_mission_updates", mission.pk)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from events.services import touch_feeds, track_revision
 from missions.models import Mission
+from missions.signals import mission_revised
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,9 @@ MISSION_TRACKED = (
 
 @transaction.atomic
 def save_mission(mission: Mission) -> Mission:
-    """Create or update a mission as calendars must see it."""
+    """Create or update a mission as calendars must see it; a change of its dates, place
+    or status is announced (`missions.signals.mission_revised`: the invitations of the
+    confirmed applicants)."""
     changed = track_revision(mission, MISSION_TRACKED)
     mission.save()
     touch_feeds()
@@ -29,6 +32,7 @@ def save_mission(mission: Mission) -> Mission:
         logger.info(
             "mission %s changed (%s), sequence %s", mission.pk, ", ".join(changed), mission.sequence
         )
+        mission_revised.send(sender=Mission, mission=mission, changed=changed)
     return mission
 
 

@@ -302,6 +302,18 @@ class EmailOutbox(models.Model):
         help_text=_("The registration's change; empty for an event's update."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    programme_event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme event"),
+        help_text=_(
+            "For an update of an event in the programme of the registration's mission; "
+            "empty when the update is about the registration's own event or mission."
+        ),
+    )
     sequence = models.PositiveIntegerField(
         _("event revision"),
         null=True,
@@ -329,12 +341,17 @@ class EmailOutbox(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["registration", "sequence"],
-                condition=Q(kind="updated"),
+                condition=Q(kind="updated", programme_event__isnull=True),
                 name="email_once_per_revision",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "programme_event", "sequence"],
+                condition=Q(kind="updated", programme_event__isnull=False),
+                name="email_once_per_programme_revision",
             ),
             models.CheckConstraint(
                 condition=Q(kind="updated", change__isnull=True, sequence__isnull=False)
-                | (~Q(kind="updated") & Q(change__isnull=False)),
+                | (~Q(kind="updated") & Q(change__isnull=False, programme_event__isnull=True)),
                 name="email_change_or_revision",
             ),
         ]
