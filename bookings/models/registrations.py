@@ -310,8 +310,9 @@ class EmailOutbox(models.Model):
         related_name="+",
         verbose_name=_("programme event"),
         help_text=_(
-            "For an update of an event in the programme of the registration's mission; "
-            "empty when the update is about the registration's own event or mission."
+            "For an update of an event in the programme of the registration's mission "
+            "(or its removal when the registration is cancelled); empty when the email "
+            "is about the registration's own event or mission."
         ),
     )
     sequence = models.PositiveIntegerField(
@@ -337,7 +338,14 @@ class EmailOutbox(models.Model):
         verbose_name_plural = _("emails")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "kind", "change"], name="email_once_per_change"
+                fields=["registration", "kind", "change"],
+                condition=Q(programme_event__isnull=True),
+                name="email_once_per_change",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "kind", "change", "programme_event"],
+                condition=Q(programme_event__isnull=False),
+                name="email_once_per_change_and_programme_event",
             ),
             models.UniqueConstraint(
                 fields=["registration", "sequence"],
@@ -351,7 +359,11 @@ class EmailOutbox(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind="updated", change__isnull=True, sequence__isnull=False)
-                | (~Q(kind="updated") & Q(change__isnull=False, programme_event__isnull=True)),
+                | (
+                    ~Q(kind="updated")
+                    & Q(change__isnull=False)
+                    & (Q(programme_event__isnull=True) | Q(kind="cancelled"))
+                ),
                 name="email_change_or_revision",
             ),
         ]

@@ -104,6 +104,8 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
     target_cancelled = target.status == "cancelled"
     if target_cancelled and outbox.kind in (Kind.UPDATED, Kind.CANCELLED):
         subject_template = EVENT_CANCELLED_SUBJECT
+    if outbox.kind == Kind.CANCELLED and outbox.programme_event_id:
+        subject_template = EVENT_CANCELLED_SUBJECT  # one event of a mission left
     reason = outbox.change.reason if outbox.change else ""
     if target_cancelled and is_cancellation_notice(reason):
         reason = ""  # the email says it already, in the person's language
@@ -122,6 +124,9 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "reason": reason,
             "with_invitation": method is not None,
             "event_cancelled": target_cancelled,
+            "programme_of": registration.mission.tr("title", language).text
+            if outbox.programme_event_id
+            else "",
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
         }

@@ -261,3 +261,32 @@ def test_an_event_joining_a_missions_programme_invites_its_applicants():
     method, data = calendar_of(mail.outbox[-1])
     assert only_event(data).uid == f"event-{elsewhere.pk}@international.primi"
     assert len(mail.outbox) == 2
+
+
+def test_leaving_a_mission_cancels_the_programme_events_it_was_invited_to(client):
+    mission = MissionFactory(capacity=5, cancellation_deadline=None)
+    accepted = _accepted(mission)
+    moved = _programme_event(mission, title_en="Studio visit")
+    untouched = _programme_event(mission, title_en="Closing dinner")
+    moved.refresh_from_db()
+    moved.starts_at += timedelta(hours=1)
+    moved.ends_at += timedelta(hours=1)
+    event_services.save_event(moved)  # sends the applicant the moved event's REQUEST
+    mail.outbox.clear()
+    cancel_registration(accepted, by=accepted.person.user)
+    calendars = {}
+    for message in mail.outbox:
+        method, data = calendar_of(message)
+        parsed = only_event(data)
+        calendars[parsed.uid] = (message.subject, method, parsed.status, parsed.sequence)
+    _token, secret = event_services.create_feed_token(accepted.person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    moved_uid = f"event-{moved.pk}@international.primi"
+    assert calendars[moved_uid] == ("Cancelled: Studio visit", "CANCEL", "CANCELLED", 2)
+    assert (feed[moved_uid].status, feed[moved_uid].sequence) == ("CANCELLED", 2)
+    assert f"mission-{mission.pk}@international.primi" in calendars
+    # Never sent by email, so nothing to take back: the feed alone removes it.
+    assert f"event-{untouched.pk}@international.primi" not in calendars
+    assert len(mail.outbox) == 2
+    (programme_email,) = [m for m in mail.outbox if m.subject == "Cancelled: Studio visit"]
+    assert "which you no longer take part in" in programme_email.body
