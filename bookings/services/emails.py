@@ -9,11 +9,12 @@ applicants see its programme in their private feed, so a change of one of its ev
 CANCEL (`EmailOutbox.programme_event`). Their UIDs and
 SEQUENCEs are those of the person's private feed (`bookings.feed_sources`).
 
-A state change writes an `EmailOutbox` row in its own transaction; the job sends
-it. Sending claims the row first (an UPDATE that only one run can win), so a job
-run twice sends one email, and no database lock is held while the mail server
-answers. A failure releases the claim, notes the error and raises, so django-q2
-runs the job again; the registration is never touched.
+A state change writes an `EmailOutbox` row in its own transaction (an event's or a
+mission's revision too, `bookings.receivers`); the job sends it, and the sweep of
+unsent rows sends it if the job is lost. Sending claims the row first (an UPDATE that
+only one run can win), so a job run twice sends one email, and no database lock is
+held while the mail server answers. A failure releases the claim, notes the error and
+raises, so django-q2 runs the job again; the registration is never touched.
 """
 
 from datetime import datetime, timedelta
