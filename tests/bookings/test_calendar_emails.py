@@ -290,3 +290,19 @@ def test_leaving_a_mission_cancels_the_programme_events_it_was_invited_to(client
     assert len(mail.outbox) == 2
     (programme_email,) = [m for m in mail.outbox if m.subject == "Cancelled: Studio visit"]
     assert "which you no longer take part in" in programme_email.body
+
+
+def test_closing_a_missions_applications_writes_to_nobody():
+    mission = MissionFactory(capacity=5)
+    accepted = _accepted(mission)
+    mail.outbox.clear()
+    mission.refresh_from_db()
+    mission.status = "closed"
+    mission_services.save_mission(mission)
+    assert mail.outbox == []
+    assert not EmailOutbox.objects.filter(kind="updated").exists()
+    mission.status = "cancelled"  # this one does change their calendar
+    mission_services.save_mission(mission)
+    (cancelled,) = mail.outbox
+    assert cancelled.to == [accepted.person.user.email]
+    assert calendar_of(cancelled)[0] == "CANCEL"
