@@ -63,10 +63,13 @@ def subject_of(outbox: EmailOutbox):
     return outbox.programme_event or outbox.registration.target
 
 
+WITHDRAWN = ("cancelled", "draft")  # a cancelled or unpublished target leaves calendars
+
+
 def calendar_method(outbox: EmailOutbox) -> str | None:
     """REQUEST, CANCEL or None (no invitation) for this email."""
     if outbox.kind == Kind.UPDATED:
-        return "CANCEL" if subject_of(outbox).status == "cancelled" else "REQUEST"
+        return "CANCEL" if subject_of(outbox).status in WITHDRAWN else "REQUEST"
     if outbox.kind in REQUESTS:
         return "REQUEST"
     if outbox.kind == Kind.CANCELLED and outbox.change.from_state == RegistrationState.CONFIRMED:
@@ -81,8 +84,10 @@ def invitation_calendar(registration: Registration, method: str, target=None) ->
     target = target or registration.target
     # The person's own cancellation (or their registration cancelled with the event)
     # adds one to the SEQUENCE, exactly as in their private feed.
+    # An unpublished target's CANCEL keeps its own SEQUENCE (already raised), so that
+    # publishing it again (raised once more) outranks the CANCEL.
     ended = method == "CANCEL" and (
-        registration.state in ENDED_STATES or target.status != "cancelled"
+        registration.state in ENDED_STATES or target.status not in WITHDRAWN
     )
     sequence = personal_sequence(target.sequence, earlier_ended_count(registration), ended=ended)
     build = mission_calendar if isinstance(target, Mission) else event_calendar
@@ -125,6 +130,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "reason": reason,
             "with_invitation": method is not None,
             "event_cancelled": target_cancelled,
+            "unpublished": target.status == "draft",
             "programme_of": registration.mission.tr("title", language).text
             if outbox.programme_event_id
             else "",
@@ -248,16 +254,19 @@ def owe_event_updates(event_id: int) -> list[int]:
     if event is None:
         return []
     confirmed = Registration.objects.filter(event=event, state=RegistrationState.CONFIRMED)
-    in_programme = event.mission_id is not None and event.status in (
-        Event.Status.PUBLISHED,
-        Event.Status.CANCELLED,
-    )
     with transaction.atomic():
         _owe_updates(confirmed, event.sequence)
-        if in_programme:
+        if event.mission_id is not None:
             applicants = Registration.objects.filter(
                 mission_id=event.mission_id, state=RegistrationState.CONFIRMED
             ).exclude(person__in=confirmed.values("person"))
+            if event.status == Event.Status.DRAFT:
+                # Unpublished: only those who were sent it have something to remove.
+                applicants = applicants.filter(
+                    emails__kind=Kind.UPDATED,
+                    emails__programme_event=event,
+                    emails__sent_at__isnull=False,
+                ).distinct()
             _owe_updates(applicants, event.sequence, programme_event=event)
     return _unsent_updates(
         registration__event=event, programme_event__isnull=True, sequence=event.sequence

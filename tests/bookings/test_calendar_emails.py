@@ -306,3 +306,42 @@ def test_closing_a_missions_applications_writes_to_nobody():
     (cancelled,) = mail.outbox
     assert cancelled.to == [accepted.person.user.email]
     assert calendar_of(cancelled)[0] == "CANCEL"
+
+
+def test_an_unpublished_event_is_taken_back_and_publishing_it_again_outranks_that(client):
+    mission = MissionFactory(capacity=5)
+    applicant = _accepted(mission).person
+    event = _programme_event(mission, capacity=5, title_en="Studio visit")
+    registrant = PersonFactory(language="en")
+    register_for_event(registrant, event)
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)  # sequence 1: both the applicant and registrant told
+    never_sent = _accepted(mission).person  # accepted after: the event only in their feed
+    event.refresh_from_db()
+    mail.outbox.clear()
+    event.status = "draft"
+    event_services.save_event(event)  # sequence 2
+    sent = {tuple(m.to): m for m in mail.outbox}
+    assert set(sent) == {(applicant.user.email,), (registrant.user.email,)}
+    assert (never_sent.user.email,) not in sent
+    for message in sent.values():
+        method, data = calendar_of(message)
+        parsed = only_event(data)
+        assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+        assert "is no longer published for now" in message.body
+    _token, secret = event_services.create_feed_token(registrant, "Phone")
+    uid = f"event-{event.pk}@international.primi"
+    assert f"UID:{uid}" not in content_lines(client.get(f"/feeds/me/{secret}.ics").content)
+    mail.outbox.clear()
+    event.status = "published"
+    event_services.save_event(event)  # sequence 3: above the CANCEL
+    for message in mail.outbox:
+        method, data = calendar_of(message)
+        assert (method, only_event(data).sequence) == ("REQUEST", 3)
+    assert {m.to[0] for m in mail.outbox} == {
+        applicant.user.email,
+        registrant.user.email,
+        never_sent.user.email,
+    }
