@@ -300,3 +300,20 @@ def test_an_offer_email_gives_its_deadline_in_the_persons_language_and_zone(peop
         clock = f"{local.hour % 12 or 12}:{local:%M}\u202f{local:%p} {city}"
         assert f"{local:%A, %B} {local.day}, {local.year}, {clock}" in offer.body
     assert "After that, it goes to the next person waiting." in offer.body
+
+
+def test_the_database_itself_refuses_a_second_active_registration(people):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import MissionFactory
+
+    event = EventFactory(capacity=5)
+    mission = MissionFactory()
+    Registration.objects.create(person=people[0], event=event, state=State.CONFIRMED)
+    Registration.objects.create(person=people[0], mission=mission, state=State.APPLIED)
+    for target in ({"event": event}, {"mission": mission}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Registration.objects.create(person=people[0], state=State.APPLIED, **target)
+        # An ended registration does not count: the person may come back.
+        Registration.objects.create(person=people[0], state=State.CANCELLED, **target)
+    assert Registration.objects.filter(person=people[0]).count() == 4
