@@ -9,11 +9,11 @@ from missions.signals import mission_revised
 
 
 @receiver(event_revised, dispatch_uid="bookings.event_revised")
-def send_updated_invitations(sender, event, changed, **kwargs) -> None:
+def send_updated_invitations(sender, event, changed, left_mission=None, **kwargs) -> None:
     """The confirmed registrants, and the confirmed applicants of the event's mission,
     are owed the updated invitation in the change's own transaction (so the sweep of
     unsent emails finds them even if the job is lost), and sent it after the commit."""
-    emails.owe_event_updates(event.pk)
+    emails.owe_event_updates(event.pk, left_mission=left_mission)
     enqueue("bookings.tasks.send_event_updates", event.pk)
 
 

@@ -102,8 +102,12 @@ def save_event(event: Event) -> Event:
             changed = ["created"]
         elif event.mission_id != previous_mission:
             changed = ["mission"]
+    # Moved out of a mission's programme: that mission's applicants take it back.
+    left_mission = previous_mission if previous_mission != event.mission_id else None
+    if left_mission and "mission" not in changed:
+        changed = [*changed, "mission"]
     if changed:
-        event_revised.send(sender=Event, event=event, changed=changed)
+        event_revised.send(sender=Event, event=event, changed=changed, left_mission=left_mission)
     return event
 
 

@@ -66,9 +66,17 @@ def subject_of(outbox: EmailOutbox):
 WITHDRAWN = ("cancelled", "draft")  # a cancelled or unpublished target leaves calendars
 
 
+def left_programme(outbox: EmailOutbox) -> bool:
+    """The update of an event no longer in the programme of the registration's mission."""
+    event = outbox.programme_event
+    return event is not None and event.mission_id != outbox.registration.mission_id
+
+
 def calendar_method(outbox: EmailOutbox) -> str | None:
     """REQUEST, CANCEL or None (no invitation) for this email."""
     if outbox.kind == Kind.UPDATED:
+        if left_programme(outbox):
+            return "CANCEL"
         return "CANCEL" if subject_of(outbox).status in WITHDRAWN else "REQUEST"
     if outbox.kind in REQUESTS:
         return "REQUEST"
@@ -131,6 +139,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "with_invitation": method is not None,
             "event_cancelled": target_cancelled,
             "unpublished": target.status == "draft",
+            "left_programme": left_programme(outbox),
             "programme_of": registration.mission.tr("title", language).text
             if outbox.programme_event_id
             else "",
@@ -240,7 +249,7 @@ def _unsent_updates(**where) -> list[int]:
     )
 
 
-def owe_event_updates(event_id: int) -> list[int]:
+def owe_event_updates(event_id: int, *, left_mission: int | None = None) -> list[int]:
     """Owe each confirmed registrant of the event one email for its current SEQUENCE,
     and so each confirmed applicant of its mission (the event is in the programme of
     their private feed), unless they hold a confirmed registration for the event itself.
@@ -268,9 +277,20 @@ def owe_event_updates(event_id: int) -> list[int]:
                     emails__sent_at__isnull=False,
                 ).distinct()
             _owe_updates(applicants, event.sequence, programme_event=event)
+        if left_mission is not None:
+            # Out of that mission's programme: those who were sent it get its CANCEL, one
+            # above what they were sent (their feed no longer shows it).
+            former = Registration.objects.filter(
+                mission_id=left_mission,
+                state=RegistrationState.CONFIRMED,
+                emails__kind=Kind.UPDATED,
+                emails__programme_event=event,
+                emails__sent_at__isnull=False,
+            ).distinct()
+            _owe_updates(former, event.sequence + 1, programme_event=event)
     return _unsent_updates(
         registration__event=event, programme_event__isnull=True, sequence=event.sequence
-    ) + _unsent_updates(programme_event=event, sequence=event.sequence)
+    ) + _unsent_updates(programme_event=event, sequence__gte=event.sequence)
 
 
 def owe_mission_updates(mission_id: int) -> list[int]:

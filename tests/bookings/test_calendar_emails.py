@@ -345,3 +345,29 @@ def test_an_unpublished_event_is_taken_back_and_publishing_it_again_outranks_tha
         registrant.user.email,
         never_sent.user.email,
     }
+
+
+def test_an_event_leaving_a_programme_is_taken_back_from_those_it_was_sent_to():
+    first, second = MissionFactory(capacity=5), MissionFactory(capacity=5)
+    sent_it = _accepted(first).person
+    event = _programme_event(first, title_en="Studio visit")
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)  # sequence 1, sent to `sent_it`
+    never_sent = _accepted(first).person
+    newcomer = _accepted(second).person
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.mission = second
+    event_services.save_event(event)
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {sent_it.user.email, newcomer.user.email}
+    assert never_sent.user.email not in sent
+    method, data = calendar_of(sent[sent_it.user.email])
+    parsed = only_event(data)
+    assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+    assert "is no longer part of the programme of" in sent[sent_it.user.email].body
+    method, data = calendar_of(sent[newcomer.user.email])
+    assert (method, only_event(data).sequence) == ("REQUEST", 1)
+    assert send_event_updates(event.pk) == 0  # run again: nothing more
