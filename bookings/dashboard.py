@@ -2,8 +2,9 @@
 a year) and per mission.
 
 Every figure is an aggregate computed by the database; the number of queries is fixed
-and does not grow with the rows. Meetings and outcomes come from the B2B sessions of
-the missions' events; other apps may add series (`b2b_figures`).
+and does not grow with the rows. Event registrations, meetings and outcomes come from
+the missions' events (their programmes) and those events' B2B sessions; other apps
+may add series (`b2b_figures`).
 """
 
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ def _figures(title: str, missions: list[Mission]) -> Figures:
     participants = registrations.filter(state__in=PARTICIPANT_STATES)
     series = [
         *_over_time(registrations, ids),
+        *_event_registrations(ids),
         _by_department(participants),
         _by_sector(participants),
         _by_country(participants),
@@ -164,6 +166,32 @@ def _over_time(registrations: QuerySet, mission_ids: list[int]) -> list[Series]:
     confirmations = Series("confirmations", _("Confirmations per month"))
     confirmations.points = [(month, confirmed.get(month, 0)) for month in months]
     return [series, confirmations]
+
+
+def _event_registrations(mission_ids: list[int]) -> list[Series]:
+    """Registrations for the events of the missions' programmes: received per month
+    (UTC), and where they stand (seats filled, offered, waitlists)."""
+    rows = Registration.objects.filter(event__mission_id__in=mission_ids).order_by()
+    monthly = Series("registrations", _("Event registrations received per month"))
+    monthly.points = [
+        (_month_label(row["month"]), row["count"])
+        for row in rows.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    ]
+    counts = rows.aggregate(
+        confirmed=Count("pk", filter=Q(state=RegistrationState.CONFIRMED)),
+        offered=Count("pk", filter=Q(state=RegistrationState.OFFERED)),
+        waitlisted=Count("pk", filter=Q(state=RegistrationState.WAITLISTED)),
+    )
+    places = Series("event_seats", _("Event registrations by state"))
+    places.points = [
+        (_("Seats filled"), counts["confirmed"]),
+        (_("Seats offered"), counts["offered"]),
+        (_("Waitlist"), counts["waitlisted"]),
+    ]
+    return [monthly, places]
 
 
 def _by_department(participants: QuerySet) -> Series:

@@ -13,10 +13,20 @@ def send_registration_email(outbox_id: int) -> bool:
 
 
 def send_event_updates(event_id: int) -> int:
-    """An event's time, place or status changed: its confirmed registrants get the
-    updated invitation, once per (registration, SEQUENCE) however often this runs."""
+    """An event's time, place or status changed (or it joined a mission's programme):
+    its confirmed registrants, and its mission's confirmed applicants, get the updated
+    invitation, once per (registration, event, SEQUENCE) however often this runs."""
     sent = 0
     for outbox_id in emails.owe_event_updates(event_id):
+        sent += emails.send_outbox(outbox_id)
+    return sent
+
+
+def send_mission_updates(mission_id: int) -> int:
+    """A mission's dates, destination or status changed: its confirmed applicants get
+    the updated invitation, once per (registration, SEQUENCE) however often this runs."""
+    sent = 0
+    for outbox_id in emails.owe_mission_updates(mission_id):
         sent += emails.send_outbox(outbox_id)
     return sent
 

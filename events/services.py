@@ -80,7 +80,14 @@ def track_revision(instance: Model, tracked: tuple[str, ...]) -> list[str]:
 @transaction.atomic
 def save_event(event: Event) -> Event:
     """Create or update an event as calendars must see it; a change of time, place or
-    status is announced (`events.signals.event_revised`: the registrants' invitations)."""
+    status is announced (`events.signals.event_revised`: the registrants' invitations),
+    and so is a published event joining a mission's programme (its applicants')."""
+    previous_mission = (
+        Event.objects.filter(pk=event.pk).values_list("mission_id", flat=True).first()
+        if event.pk
+        else None
+    )
+    created = event.pk is None
     changed = track_revision(event, EVENT_TRACKED)
     event.save()
     touch_feeds()
@@ -88,7 +95,19 @@ def save_event(event: Event) -> Event:
         logger.info(
             "event %s changed (%s), sequence %s", event.pk, ", ".join(changed), event.sequence
         )
-        event_revised.send(sender=Event, event=event, changed=changed)
+    elif event.mission_id and event.status == Event.Status.PUBLISHED:
+        # New in a mission's programme (created published there, or moved into it):
+        # the mission's confirmed applicants are invited to it.
+        if created:
+            changed = ["created"]
+        elif event.mission_id != previous_mission:
+            changed = ["mission"]
+    # Moved out of a mission's programme: that mission's applicants take it back.
+    left_mission = previous_mission if previous_mission != event.mission_id else None
+    if left_mission and "mission" not in changed:
+        changed = [*changed, "mission"]
+    if changed:
+        event_revised.send(sender=Event, event=event, changed=changed, left_mission=left_mission)
     return event
 
 

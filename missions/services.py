@@ -6,6 +6,7 @@ from django.db import transaction
 
 from events.services import touch_feeds, track_revision
 from missions.models import Mission
+from missions.signals import mission_revised
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,14 @@ MISSION_TRACKED = (
 
 @transaction.atomic
 def save_mission(mission: Mission) -> Mission:
-    """Create or update a mission as calendars must see it."""
+    """Create or update a mission as calendars must see it; a change of its dates, place
+    or status is announced (`missions.signals.mission_revised`: the invitations of the
+    confirmed applicants)."""
+    previous_status = (
+        Mission.objects.filter(pk=mission.pk).values_list("status", flat=True).first()
+        if mission.pk
+        else None
+    )
     changed = track_revision(mission, MISSION_TRACKED)
     mission.save()
     touch_feeds()
@@ -29,6 +37,15 @@ def save_mission(mission: Mission) -> Mission:
         logger.info(
             "mission %s changed (%s), sequence %s", mission.pk, ", ".join(changed), mission.sequence
         )
+    # Closing applications (or opening them again) changes nobody's calendar: the
+    # mission still happens, so its applicants are not written to about it.
+    still_happening = {previous_status, mission.status} <= {
+        Mission.Status.PUBLISHED,
+        Mission.Status.CLOSED,
+    }
+    announced = [name for name in changed if not (name == "status" and still_happening)]
+    if announced:
+        mission_revised.send(sender=Mission, mission=mission, changed=announced)
     return mission
 
 

@@ -302,6 +302,19 @@ class EmailOutbox(models.Model):
         help_text=_("The registration's change; empty for an event's update."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    programme_event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programme event"),
+        help_text=_(
+            "For an update of an event in the programme of the registration's mission "
+            "(or its removal when the registration is cancelled); empty when the email "
+            "is about the registration's own event or mission."
+        ),
+    )
     sequence = models.PositiveIntegerField(
         _("event revision"),
         null=True,
@@ -325,16 +338,32 @@ class EmailOutbox(models.Model):
         verbose_name_plural = _("emails")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "kind", "change"], name="email_once_per_change"
+                fields=["registration", "kind", "change"],
+                condition=Q(programme_event__isnull=True),
+                name="email_once_per_change",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "kind", "change", "programme_event"],
+                condition=Q(programme_event__isnull=False),
+                name="email_once_per_change_and_programme_event",
             ),
             models.UniqueConstraint(
                 fields=["registration", "sequence"],
-                condition=Q(kind="updated"),
+                condition=Q(kind="updated", programme_event__isnull=True),
                 name="email_once_per_revision",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "programme_event", "sequence"],
+                condition=Q(kind="updated", programme_event__isnull=False),
+                name="email_once_per_programme_revision",
             ),
             models.CheckConstraint(
                 condition=Q(kind="updated", change__isnull=True, sequence__isnull=False)
-                | (~Q(kind="updated") & Q(change__isnull=False)),
+                | (
+                    ~Q(kind="updated")
+                    & Q(change__isnull=False)
+                    & (Q(programme_event__isnull=True) | Q(kind="cancelled"))
+                ),
                 name="email_change_or_revision",
             ),
         ]

@@ -76,6 +76,33 @@ def notify_partners(registration: Registration, from_state: str) -> None:
     )
 
 
+def cancel_programme_invitations(registration: Registration, change: RegistrationLog) -> None:
+    """A confirmed applicant who leaves a mission gets a CANCEL for each programme event
+    they were sent an invitation for (`bookings.services.emails.owe_event_updates`); the
+    mission's own CANCEL cannot remove another UID from their calendar."""
+    if not registration.mission_id:
+        return
+    invited = (
+        EmailOutbox.objects.filter(
+            registration=registration,
+            kind=EmailOutbox.Kind.UPDATED,
+            programme_event__isnull=False,
+            sent_at__isnull=False,
+        )
+        .order_by("programme_event_id")
+        .values_list("programme_event_id", flat=True)
+        .distinct()
+    )
+    for event_id in list(invited):
+        outbox = EmailOutbox.objects.create(
+            registration=registration,
+            change=change,
+            kind=EmailOutbox.Kind.CANCELLED,
+            programme_event_id=event_id,
+        )
+        enqueue("bookings.tasks.send_registration_email", outbox.pk)
+
+
 def record(
     registration: Registration, from_state: str, *, by=None, reason: str = ""
 ) -> RegistrationLog:
@@ -92,6 +119,8 @@ def record(
     if kind:
         outbox = EmailOutbox.objects.create(registration=registration, change=change, kind=kind)
         enqueue("bookings.tasks.send_registration_email", outbox.pk)
+    if kind == EmailOutbox.Kind.CANCELLED and from_state == State.CONFIRMED:
+        cancel_programme_invitations(registration, change)
     notify_partners(registration, from_state)
     return change
 

@@ -2,15 +2,19 @@
 
 A confirmation carries an invitation (iTIP `METHOD:REQUEST`, `events.invitations`),
 the cancellation of a confirmed registration a `METHOD:CANCEL`, and each change of a
-confirmed event's time, place or status an updated REQUEST (or a CANCEL when the
-event is cancelled): one email per registration and event SEQUENCE. Their UIDs and
+confirmed event's or mission's time, place or status an updated REQUEST (or a CANCEL
+when it is cancelled): one email per registration and SEQUENCE. A mission's confirmed
+applicants see its programme in their private feed, so a change of one of its events
+(or a published event joining it) reaches them too, as that event's REQUEST or
+CANCEL (`EmailOutbox.programme_event`). Their UIDs and
 SEQUENCEs are those of the person's private feed (`bookings.feed_sources`).
 
-A state change writes an `EmailOutbox` row in its own transaction; the job sends
-it. Sending claims the row first (an UPDATE that only one run can win), so a job
-run twice sends one email, and no database lock is held while the mail server
-answers. A failure releases the claim, notes the error and raises, so django-q2
-runs the job again; the registration is never touched.
+A state change writes an `EmailOutbox` row in its own transaction (an event's or a
+mission's revision too, `bookings.receivers`); the job sends it, and the sweep of
+unsent rows sends it if the job is lost. Sending claims the row first (an UPDATE that
+only one run can win), so a job run twice sends one email, and no database lock is
+held while the mail server answers. A failure releases the claim, notes the error and
+raises, so django-q2 runs the job again; the registration is never touched.
 """
 
 from datetime import datetime, timedelta
@@ -33,6 +37,7 @@ from bookings.queries import (
 from bookings.services.cancellations import is_cancellation_notice
 from events.ical import event_calendar, mission_calendar
 from events.invitations import CalendarInvitation, recipient_of
+from missions.models import Mission
 from primi_site.formatting import describe_moment
 
 Kind = EmailOutbox.Kind
@@ -52,11 +57,27 @@ EVENT_CANCELLED_SUBJECT = _("Cancelled: %(title)s")
 REQUESTS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.UPDATED)
 
 
+def subject_of(outbox: EmailOutbox):
+    """What the email is about: the registration's event or mission, or for an update
+    of a mission's programme, that event."""
+    return outbox.programme_event or outbox.registration.target
+
+
+WITHDRAWN = ("cancelled", "draft")  # a cancelled or unpublished target leaves calendars
+
+
+def left_programme(outbox: EmailOutbox) -> bool:
+    """The update of an event no longer in the programme of the registration's mission."""
+    event = outbox.programme_event
+    return event is not None and event.mission_id != outbox.registration.mission_id
+
+
 def calendar_method(outbox: EmailOutbox) -> str | None:
     """REQUEST, CANCEL or None (no invitation) for this email."""
-    registration = outbox.registration
     if outbox.kind == Kind.UPDATED:
-        return "CANCEL" if registration.target.status == "cancelled" else "REQUEST"
+        if left_programme(outbox):
+            return "CANCEL"
+        return "CANCEL" if subject_of(outbox).status in WITHDRAWN else "REQUEST"
     if outbox.kind in REQUESTS:
         return "REQUEST"
     if outbox.kind == Kind.CANCELLED and outbox.change.from_state == RegistrationState.CONFIRMED:
@@ -64,17 +85,20 @@ def calendar_method(outbox: EmailOutbox) -> str | None:
     return None
 
 
-def invitation_calendar(registration: Registration, method: str) -> bytes:
-    """The registration's target as an invitation, with the person's SEQUENCE."""
+def invitation_calendar(registration: Registration, method: str, target=None) -> bytes:
+    """The registration's target (or an event of its mission's programme) as an
+    invitation, with the person's SEQUENCE, as in their private feed."""
     person = registration.person
-    target = registration.target
+    target = target or registration.target
     # The person's own cancellation (or their registration cancelled with the event)
     # adds one to the SEQUENCE, exactly as in their private feed.
+    # An unpublished target's CANCEL keeps its own SEQUENCE (already raised), so that
+    # publishing it again (raised once more) outranks the CANCEL.
     ended = method == "CANCEL" and (
-        registration.state in ENDED_STATES or target.status != "cancelled"
+        registration.state in ENDED_STATES or target.status not in WITHDRAWN
     )
     sequence = personal_sequence(target.sequence, earlier_ended_count(registration), ended=ended)
-    build = event_calendar if registration.event_id else mission_calendar
+    build = mission_calendar if isinstance(target, Mission) else event_calendar
     return build(
         target,
         person.language,
@@ -87,13 +111,15 @@ def invitation_calendar(registration: Registration, method: str) -> bytes:
 def build_message(outbox: EmailOutbox) -> EmailMessage:
     registration = outbox.registration
     person = registration.person
-    target = registration.target
+    target = subject_of(outbox)
     language = person.language
     method = calendar_method(outbox)
     subject_template = SUBJECTS[outbox.kind]
     target_cancelled = target.status == "cancelled"
     if target_cancelled and outbox.kind in (Kind.UPDATED, Kind.CANCELLED):
         subject_template = EVENT_CANCELLED_SUBJECT
+    if outbox.kind == Kind.CANCELLED and outbox.programme_event_id:
+        subject_template = EVENT_CANCELLED_SUBJECT  # one event of a mission left
     reason = outbox.change.reason if outbox.change else ""
     if target_cancelled and is_cancellation_notice(reason):
         reason = ""  # the email says it already, in the person's language
@@ -106,12 +132,17 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "person": person,
             "target": target,
             "title": title,
-            "is_event": registration.event_id is not None,
+            "is_event": not isinstance(target, Mission),
             "position": position,
             "offer_until": _offer_until(registration, person),
             "reason": reason,
             "with_invitation": method is not None,
             "event_cancelled": target_cancelled,
+            "unpublished": target.status == "draft",
+            "left_programme": left_programme(outbox),
+            "programme_of": registration.mission.tr("title", language).text
+            if outbox.programme_event_id
+            else "",
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
         }
@@ -124,7 +155,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
         body,
         settings.DEFAULT_FROM_EMAIL,  # the ORGANIZER of the calendar part
         [person.user.email],
-        calendar=invitation_calendar(registration, method),
+        calendar=invitation_calendar(registration, method, target),
         method=method,
     )
 
@@ -165,6 +196,7 @@ def send_outbox(outbox_id: int, *, now: datetime | None = None) -> bool:
         "registration__person__user",
         "registration__event",
         "registration__mission",
+        "programme_event",
         "change",
     ).get(pk=outbox_id)
     if outbox.kind == Kind.UPDATED and outbox.registration.state != RegistrationState.CONFIRMED:
@@ -194,33 +226,84 @@ def unsent(older_than: timedelta, now: datetime | None = None) -> list[int]:
     )
 
 
-def owe_event_updates(event_id: int) -> list[int]:
-    """Owe each confirmed registrant of the event one email for its current SEQUENCE.
+def _owe_updates(registrations, sequence: int, programme_event=None) -> None:
+    EmailOutbox.objects.bulk_create(
+        [
+            EmailOutbox(
+                registration_id=pk,
+                kind=Kind.UPDATED,
+                sequence=sequence,
+                programme_event=programme_event,
+            )
+            for pk in registrations.values_list("pk", flat=True)
+        ],
+        ignore_conflicts=True,
+    )
 
-    Idempotent: one row per (registration, SEQUENCE) (a unique constraint); returns
-    the rows of this revision not sent yet.
+
+def _unsent_updates(**where) -> list[int]:
+    return list(
+        EmailOutbox.objects.filter(kind=Kind.UPDATED, sent_at__isnull=True, **where)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def owe_event_updates(event_id: int, *, left_mission: int | None = None) -> list[int]:
+    """Owe each confirmed registrant of the event one email for its current SEQUENCE,
+    and so each confirmed applicant of its mission (the event is in the programme of
+    their private feed), unless they hold a confirmed registration for the event itself.
+
+    Idempotent: one row per (registration, event, SEQUENCE) (unique constraints);
+    returns the rows of this revision not sent yet.
     """
     from events.models import Event
 
-    event = Event.objects.filter(pk=event_id).only("pk", "sequence").first()
+    event = Event.objects.filter(pk=event_id).only("pk", "sequence", "status", "mission_id").first()
     if event is None:
         return []
     confirmed = Registration.objects.filter(event=event, state=RegistrationState.CONFIRMED)
     with transaction.atomic():
-        EmailOutbox.objects.bulk_create(
-            [
-                EmailOutbox(registration_id=pk, kind=Kind.UPDATED, sequence=event.sequence)
-                for pk in confirmed.values_list("pk", flat=True)
-            ],
-            ignore_conflicts=True,
-        )
-    return list(
-        EmailOutbox.objects.filter(
-            registration__event=event,
-            kind=Kind.UPDATED,
-            sequence=event.sequence,
-            sent_at__isnull=True,
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)
+        _owe_updates(confirmed, event.sequence)
+        if event.mission_id is not None:
+            applicants = Registration.objects.filter(
+                mission_id=event.mission_id, state=RegistrationState.CONFIRMED
+            ).exclude(person__in=confirmed.values("person"))
+            if event.status == Event.Status.DRAFT:
+                # Unpublished: only those who were sent it have something to remove.
+                applicants = applicants.filter(
+                    emails__kind=Kind.UPDATED,
+                    emails__programme_event=event,
+                    emails__sent_at__isnull=False,
+                ).distinct()
+            _owe_updates(applicants, event.sequence, programme_event=event)
+        if left_mission is not None:
+            # Out of that mission's programme: those who were sent it get its CANCEL, one
+            # above what they were sent (their feed no longer shows it).
+            former = Registration.objects.filter(
+                mission_id=left_mission,
+                state=RegistrationState.CONFIRMED,
+                emails__kind=Kind.UPDATED,
+                emails__programme_event=event,
+                emails__sent_at__isnull=False,
+            ).distinct()
+            _owe_updates(former, event.sequence + 1, programme_event=event)
+    return _unsent_updates(
+        registration__event=event, programme_event__isnull=True, sequence=event.sequence
+    ) + _unsent_updates(programme_event=event, sequence__gte=event.sequence)
+
+
+def owe_mission_updates(mission_id: int) -> list[int]:
+    """Owe each confirmed applicant of the mission one email for its current SEQUENCE
+    (its dates, destination or status changed); idempotent, as `owe_event_updates`."""
+    from missions.models import Mission
+
+    mission = Mission.objects.filter(pk=mission_id).only("pk", "sequence").first()
+    if mission is None:
+        return []
+    confirmed = Registration.objects.filter(mission=mission, state=RegistrationState.CONFIRMED)
+    with transaction.atomic():
+        _owe_updates(confirmed, mission.sequence)
+    return _unsent_updates(
+        registration__mission=mission, programme_event__isnull=True, sequence=mission.sequence
     )

@@ -1,8 +1,13 @@
+from datetime import date, timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone, translation
 
 from bookings.exceptions import (
     AlreadyRegistered,
+    CancellationClosed,
+    CapacityBelowConfirmed,
     DepartmentQuotaFull,
     IncompleteApplication,
     InvalidTransition,
@@ -14,8 +19,10 @@ from bookings.exceptions import (
 )
 from bookings.models import MissionQuota, Registration
 from bookings.services.applications import Decision, apply_for_mission, decide, decide_many
-from bookings.services.registrations import cancel_registration
-from missions.models import Mission
+from bookings.services.capacity import change_capacity
+from bookings.services.registrations import accept_offer, cancel_registration
+from bookings.services.waitlist import expire_offers
+from missions.models import Mission, WaitlistMode
 from tests.factories import (
     DelegateFactory,
     MissionFactory,
@@ -133,3 +140,84 @@ def test_a_freed_mission_seat_skips_someone_the_quota_refuses(staff):
     b13.refresh_from_db()
     b06.refresh_from_db()
     assert (b13.state, b06.state) == ("waitlisted", "confirmed")
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"status": Mission.Status.CANCELLED}, "This mission is cancelled."),
+        ({"status": Mission.Status.DRAFT}, "This mission is not open for applications."),
+        (
+            {"application_deadline": timezone.now() - timedelta(minutes=1)},
+            "The application deadline has passed.",
+        ),
+        (
+            {"start_date": date.today() - timedelta(days=1)},  # noqa: DTZ011
+            "This mission has already started.",
+        ),
+    ],
+)
+def test_a_late_cancelled_or_started_mission_refuses_with_a_message(changes, expected):
+    mission = MissionFactory(**changes)
+    with translation.override("en"):
+        with pytest.raises(RegistrationClosed) as error:
+            apply_for_mission(PersonFactory(), mission, ANSWERS)
+        assert str(error.value) == expected
+    with translation.override("fr"):
+        with pytest.raises(RegistrationClosed) as error:
+            apply_for_mission(PersonFactory(), mission, ANSWERS)
+        assert str(error.value) not in ("", expected)  # said in French too
+    assert not Registration.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_mission_capacity_below_the_accepted_count_is_refused_with_the_count(staff):
+    mission = MissionFactory(capacity=3)
+    for _ in range(2):
+        decide(apply_for_mission(PersonFactory(), mission, ANSWERS), "accept", by=staff)
+    with translation.override("en"):
+        with pytest.raises(CapacityBelowConfirmed) as error:
+            change_capacity(mission, 1)
+        assert "2 seats already confirmed" in str(error.value)
+    mission.refresh_from_db()
+    assert mission.capacity == 3
+    change_capacity(mission, 2)  # down to the count is allowed
+    mission.refresh_from_db()
+    assert mission.capacity == 2
+
+
+def test_a_freed_mission_seat_is_offered_with_an_expiry_then_passes_on(staff):
+    mission = MissionFactory(capacity=1, waitlist_mode=WaitlistMode.OFFER, offer_hours=24)
+    first, second, third = (apply_for_mission(PersonFactory(), mission, ANSWERS) for _ in "abc")
+    decide(first, "accept", by=staff)
+    decide_many([second.pk, third.pk], Decision.WAITLIST, by=staff, reason="Full for now")
+    now = timezone.now()
+    cancel_registration(first, by=first.person.user, now=now)
+    second.refresh_from_db()
+    assert second.state == "offered"
+    assert abs((second.offer_expires_at - now) - timedelta(hours=24)) < timedelta(minutes=1)
+    assert expire_offers(now=now + timedelta(hours=23)) == 0
+    assert expire_offers(now=now + timedelta(hours=25)) == 1
+    assert expire_offers(now=now + timedelta(hours=25)) == 0  # idempotent
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (second.state, third.state) == ("cancelled", "offered")
+    accept_offer(third, by=third.person.user)
+    third.refresh_from_db()
+    assert third.state == "confirmed"
+    assert Registration.objects.filter(mission=mission, state="confirmed").count() == 1
+
+
+def test_an_applicant_cannot_withdraw_after_the_missions_deadline_but_staff_can(staff):
+    mission = MissionFactory(cancellation_deadline=timezone.now() + timedelta(days=1))
+    accepted = apply_for_mission(PersonFactory(), mission, ANSWERS)
+    decide(accepted, "accept", by=staff)
+    later = timezone.now() + timedelta(days=2)
+    with translation.override("en"), pytest.raises(CancellationClosed):
+        cancel_registration(accepted, by=accepted.person.user, now=later)
+    accepted.refresh_from_db()
+    assert accepted.state == "confirmed"
+    cancel_registration(accepted, by=staff, reason="Visa refused", as_staff=True, now=later)
+    accepted.refresh_from_db()
+    assert accepted.state == "cancelled"
+    assert accepted.log.last().reason == "Visa refused"

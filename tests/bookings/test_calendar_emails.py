@@ -2,7 +2,7 @@
 an updated REQUEST when the event changes; UIDs and SEQUENCEs as in the private feed."""
 
 import email
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -10,10 +10,17 @@ from django.core import mail
 from bookings.models import EmailOutbox
 from bookings.services.applications import decide
 from bookings.services.registrations import cancel_registration, register_for_event
-from bookings.tasks import send_event_updates
+from bookings.tasks import send_event_updates, send_mission_updates
 from events import services as event_services
+from missions import services as mission_services
 from tests.events.ical_checks import check_calendar, content_lines
-from tests.factories import ApplicationFactory, EventFactory, PersonFactory, StaffUserFactory
+from tests.factories import (
+    ApplicationFactory,
+    EventFactory,
+    MissionFactory,
+    PersonFactory,
+    StaffUserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -140,3 +147,227 @@ def test_an_event_change_sends_one_updated_request_per_revision_to_the_confirmed
     method, data = calendar_of(cancelled)
     parsed = only_event(data)
     assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+
+
+def _accepted(mission, language="en"):
+    application = ApplicationFactory(mission=mission, person=PersonFactory(language=language))
+    decide(application, "accept", by=StaffUserFactory())
+    return application
+
+
+def _programme_event(mission, **kwargs):
+    starts_at = datetime.combine(mission.start_date, time(15), tzinfo=UTC)
+    return EventFactory(
+        mission=mission, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), **kwargs
+    )
+
+
+def test_a_missions_new_dates_send_its_confirmed_applicants_an_updated_request(client):
+    mission = MissionFactory(capacity=5)
+    accepted = _accepted(mission)
+    waiting = ApplicationFactory(mission=mission)  # applied, never confirmed: no update
+    mail.outbox.clear()
+    mission.refresh_from_db()
+    mission.title_en = "Renamed mission"  # not dates, place or status: no email
+    mission_services.save_mission(mission)
+    assert mail.outbox == []
+    mission.start_date += timedelta(days=7)
+    mission.end_date += timedelta(days=7)
+    mission_services.save_mission(mission)
+    (update,) = mail.outbox
+    assert update.to == [accepted.person.user.email]
+    assert update.subject == "Updated: Renamed mission"
+    method, data = calendar_of(update)
+    parsed = only_event(data)
+    assert (method, parsed.uid, parsed.sequence, parsed.start) == (
+        "REQUEST",
+        f"mission-{mission.pk}@international.primi",
+        1,
+        mission.start_date,
+    )
+    assert send_mission_updates(mission.pk) == 0  # run again: nothing more
+    _token, secret = event_services.create_feed_token(accepted.person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert feed[parsed.uid].sequence == parsed.sequence
+    mission.status = "cancelled"
+    mission_services.save_mission(mission)
+    method, data = calendar_of(mail.outbox[-1])
+    parsed = only_event(data)
+    assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+    assert all(message.to != [waiting.person.user.email] for message in mail.outbox)
+
+
+def test_a_programme_change_reaches_the_missions_applicants_with_the_feeds_uid(client):
+    mission = MissionFactory(capacity=5)
+    accepted = _accepted(mission, language="fr")
+    event = _programme_event(mission, title_fr="Visite du studio", title_en="Studio visit")
+    also_registered = _accepted(mission)
+    register_for_event(also_registered.person, event)  # holds the event itself: one email
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)
+    to_applicant = [m for m in mail.outbox if m.to == [accepted.person.user.email]]
+    to_registrant = [m for m in mail.outbox if m.to == [also_registered.person.user.email]]
+    assert len(to_applicant) == len(to_registrant) == 1
+    (update,) = to_applicant
+    assert update.subject == "Modifié\u00a0: Visite du studio"
+    method, data = calendar_of(update)
+    parsed = only_event(data)
+    assert (method, parsed.uid, parsed.sequence, parsed.start) == (
+        "REQUEST",
+        f"event-{event.pk}@international.primi",
+        1,
+        event.starts_at,
+    )
+    _token, secret = event_services.create_feed_token(accepted.person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert feed[parsed.uid].sequence == parsed.sequence
+    assert send_event_updates(event.pk) == 0  # run again: nothing more
+    event.status = "cancelled"
+    event_services.save_event(event)
+    method, data = calendar_of([m for m in mail.outbox if m.to == update.to][-1])
+    parsed = only_event(data)
+    assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert (feed[parsed.uid].status, feed[parsed.uid].sequence) == ("CANCELLED", 2)
+
+
+def test_an_event_joining_a_missions_programme_invites_its_applicants():
+    mission = MissionFactory(capacity=5)
+    accepted = _accepted(mission)
+    mail.outbox.clear()
+    starts_at = datetime.combine(mission.start_date, time(15), tzinfo=UTC)
+    draft = EventFactory.build(
+        mission=mission,
+        status="draft",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+    )
+    event_services.save_event(draft)
+    assert mail.outbox == []  # a draft is in nobody's calendar
+    created = EventFactory.build(
+        mission=mission, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)
+    )
+    event_services.save_event(created)
+    (invited,) = mail.outbox
+    assert invited.to == [accepted.person.user.email]
+    method, data = calendar_of(invited)
+    assert (method, only_event(data).uid) == ("REQUEST", f"event-{created.pk}@international.primi")
+    elsewhere = EventFactory()
+    elsewhere.mission = mission  # moved into the programme
+    event_services.save_event(elsewhere)
+    method, data = calendar_of(mail.outbox[-1])
+    assert only_event(data).uid == f"event-{elsewhere.pk}@international.primi"
+    assert len(mail.outbox) == 2
+
+
+def test_leaving_a_mission_cancels_the_programme_events_it_was_invited_to(client):
+    mission = MissionFactory(capacity=5, cancellation_deadline=None)
+    accepted = _accepted(mission)
+    moved = _programme_event(mission, title_en="Studio visit")
+    untouched = _programme_event(mission, title_en="Closing dinner")
+    moved.refresh_from_db()
+    moved.starts_at += timedelta(hours=1)
+    moved.ends_at += timedelta(hours=1)
+    event_services.save_event(moved)  # sends the applicant the moved event's REQUEST
+    mail.outbox.clear()
+    cancel_registration(accepted, by=accepted.person.user)
+    calendars = {}
+    for message in mail.outbox:
+        method, data = calendar_of(message)
+        parsed = only_event(data)
+        calendars[parsed.uid] = (message.subject, method, parsed.status, parsed.sequence)
+    _token, secret = event_services.create_feed_token(accepted.person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    moved_uid = f"event-{moved.pk}@international.primi"
+    assert calendars[moved_uid] == ("Cancelled: Studio visit", "CANCEL", "CANCELLED", 2)
+    assert (feed[moved_uid].status, feed[moved_uid].sequence) == ("CANCELLED", 2)
+    assert f"mission-{mission.pk}@international.primi" in calendars
+    # Never sent by email, so nothing to take back: the feed alone removes it.
+    assert f"event-{untouched.pk}@international.primi" not in calendars
+    assert len(mail.outbox) == 2
+    (programme_email,) = [m for m in mail.outbox if m.subject == "Cancelled: Studio visit"]
+    assert "which you no longer take part in" in programme_email.body
+
+
+def test_closing_a_missions_applications_writes_to_nobody():
+    mission = MissionFactory(capacity=5)
+    accepted = _accepted(mission)
+    mail.outbox.clear()
+    mission.refresh_from_db()
+    mission.status = "closed"
+    mission_services.save_mission(mission)
+    assert mail.outbox == []
+    assert not EmailOutbox.objects.filter(kind="updated").exists()
+    mission.status = "cancelled"  # this one does change their calendar
+    mission_services.save_mission(mission)
+    (cancelled,) = mail.outbox
+    assert cancelled.to == [accepted.person.user.email]
+    assert calendar_of(cancelled)[0] == "CANCEL"
+
+
+def test_an_unpublished_event_is_taken_back_and_publishing_it_again_outranks_that(client):
+    mission = MissionFactory(capacity=5)
+    applicant = _accepted(mission).person
+    event = _programme_event(mission, capacity=5, title_en="Studio visit")
+    registrant = PersonFactory(language="en")
+    register_for_event(registrant, event)
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)  # sequence 1: both the applicant and registrant told
+    never_sent = _accepted(mission).person  # accepted after: the event only in their feed
+    event.refresh_from_db()
+    mail.outbox.clear()
+    event.status = "draft"
+    event_services.save_event(event)  # sequence 2
+    sent = {tuple(m.to): m for m in mail.outbox}
+    assert set(sent) == {(applicant.user.email,), (registrant.user.email,)}
+    assert (never_sent.user.email,) not in sent
+    for message in sent.values():
+        method, data = calendar_of(message)
+        parsed = only_event(data)
+        assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+        assert "is no longer published for now" in message.body
+    _token, secret = event_services.create_feed_token(registrant, "Phone")
+    uid = f"event-{event.pk}@international.primi"
+    assert f"UID:{uid}" not in content_lines(client.get(f"/feeds/me/{secret}.ics").content)
+    mail.outbox.clear()
+    event.status = "published"
+    event_services.save_event(event)  # sequence 3: above the CANCEL
+    for message in mail.outbox:
+        method, data = calendar_of(message)
+        assert (method, only_event(data).sequence) == ("REQUEST", 3)
+    assert {m.to[0] for m in mail.outbox} == {
+        applicant.user.email,
+        registrant.user.email,
+        never_sent.user.email,
+    }
+
+
+def test_an_event_leaving_a_programme_is_taken_back_from_those_it_was_sent_to():
+    first, second = MissionFactory(capacity=5), MissionFactory(capacity=5)
+    sent_it = _accepted(first).person
+    event = _programme_event(first, title_en="Studio visit")
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)  # sequence 1, sent to `sent_it`
+    never_sent = _accepted(first).person
+    newcomer = _accepted(second).person
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.mission = second
+    event_services.save_event(event)
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert set(sent) == {sent_it.user.email, newcomer.user.email}
+    assert never_sent.user.email not in sent
+    method, data = calendar_of(sent[sent_it.user.email])
+    parsed = only_event(data)
+    assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
+    assert "is no longer part of the programme of" in sent[sent_it.user.email].body
+    method, data = calendar_of(sent[newcomer.user.email])
+    assert (method, only_event(data).sequence) == ("REQUEST", 1)
+    assert send_event_updates(event.pk) == 0  # run again: nothing more

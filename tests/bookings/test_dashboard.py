@@ -137,7 +137,7 @@ def test_seasons_are_the_years_of_the_missions():
 def test_the_season_page_runs_in_constant_queries(client, django_assert_num_queries, missions):
     seed_season(missions=missions)
     client.force_login(StaffUserFactory())
-    with django_assert_num_queries(13):  # the user comes with their person, in one query
+    with django_assert_num_queries(15):  # the user comes with their person, in one query
         response = client.get("/en/staff/dashboard/2031/")
     assert response.status_code == 200
 
@@ -219,3 +219,41 @@ def test_meetings_and_outcomes_match_the_b2b_rows():
     }
     assert figures["meetings"]["Requested"] == 4
     assert figures["outcomes"] == {"Lead": 1, "Contract": 1, "Nothing for now": 1}
+
+
+def test_event_registrations_of_the_programmes_match_the_database():
+    from tests.factories import EventFactory
+
+    first, second = seed_season()
+    in_first = EventFactory(mission=first, capacity=2, waitlist_enabled=True)
+    in_second = EventFactory(mission=second, capacity=1, waitlist_enabled=True)
+    elsewhere = EventFactory(capacity=5)  # in no mission of the season: not counted
+    for event, states in (
+        (in_first, ["confirmed", "confirmed", "waitlisted", "cancelled"]),
+        (in_second, ["confirmed", "offered", "waitlisted"]),
+        (elsewhere, ["confirmed"]),
+    ):
+        for state in states:
+            Registration.objects.create(
+                person=PersonFactory(),
+                event=event,
+                state=state,
+                waitlisted_at=datetime.now(UTC) if state == "waitlisted" else None,
+                offer_expires_at=datetime.now(UTC) + timedelta(days=2)
+                if state == "offered"
+                else None,
+            )
+    with translation.override("en"):
+        season = {s.key: s for s in dashboard.season_figures(2031).series}
+        mission = {s.key: s for s in dashboard.mission_figures(first).series}
+    rows = Registration.objects.filter(event__mission__in=[first, second])
+    assert season["registrations"].total == rows.count() == 7
+    assert dict(season["event_seats"].points) == {
+        "Seats filled": rows.filter(state="confirmed").count(),
+        "Seats offered": rows.filter(state="offered").count(),
+        "Waitlist": rows.filter(state="waitlisted").count(),
+    }
+    assert dict(season["event_seats"].points)["Seats filled"] == 3
+    mine = Registration.objects.filter(event__mission=first)
+    assert mission["registrations"].total == mine.count() == 4
+    assert dict(mission["event_seats"].points)["Waitlist"] == 1

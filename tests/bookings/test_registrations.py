@@ -1,4 +1,5 @@
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -277,3 +278,42 @@ def test_waitlisted_email_gives_the_position_in_french(people):
     message = mail.outbox[-1]
     assert message.subject == f"Sur la liste d’attente (position 1)\u00a0: {event.title_fr}"
     assert "en position 1" in message.body
+
+
+def test_an_offer_email_gives_its_deadline_in_the_persons_language_and_zone(people):
+    event = EventFactory(
+        capacity=1, waitlist_mode=WaitlistMode.OFFER, offer_hours=48, time_zone="Europe/Paris"
+    )
+    people[1].language = "en"
+    people[1].time_zone = "America/Toronto"
+    people[1].save()
+    first, second = (register_for_event(p, event) for p in people[:2])
+    cancel_registration(first, by=people[0].user)
+    second.refresh_from_db()
+    (offer,) = [m for m in mail.outbox if m.to == [people[1].user.email]][1:]
+    assert offer.subject == f"A seat is offered to you: {event.title_en}"
+    assert not getattr(offer, "method", None)  # not confirmed yet: no invitation
+    assert "Accept it on your registrations page before:" in offer.body
+    paris = second.offer_expires_at.astimezone(ZoneInfo("Europe/Paris"))
+    toronto = second.offer_expires_at.astimezone(ZoneInfo("America/Toronto"))
+    for local, city in ((paris, "Paris"), (toronto, "Toronto")):
+        clock = f"{local.hour % 12 or 12}:{local:%M}\u202f{local:%p} {city}"
+        assert f"{local:%A, %B} {local.day}, {local.year}, {clock}" in offer.body
+    assert "After that, it goes to the next person waiting." in offer.body
+
+
+def test_the_database_itself_refuses_a_second_active_registration(people):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import MissionFactory
+
+    event = EventFactory(capacity=5)
+    mission = MissionFactory()
+    Registration.objects.create(person=people[0], event=event, state=State.CONFIRMED)
+    Registration.objects.create(person=people[0], mission=mission, state=State.APPLIED)
+    for target in ({"event": event}, {"mission": mission}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Registration.objects.create(person=people[0], state=State.APPLIED, **target)
+        # An ended registration does not count: the person may come back.
+        Registration.objects.create(person=people[0], state=State.CANCELLED, **target)
+    assert Registration.objects.filter(person=people[0]).count() == 4

@@ -76,3 +76,35 @@ def test_setup_schedules_is_idempotent():
     Schedule.objects.filter(name="bookings: event reminders").update(minutes=999)
     call_command("setup_schedules")
     assert Schedule.objects.get(name="bookings: event reminders").minutes == 15
+
+
+def test_an_event_update_survives_a_lost_job_and_the_sweep_sends_it(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events import services as event_services
+
+    event = EventFactory(capacity=5)
+    person = PersonFactory(language="en")
+    register_for_event(person, event)
+    mail.outbox.clear()
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("django_q.tasks.async_task", broker_down)
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=2)
+    event.ends_at += timedelta(hours=2)
+    event_services.save_event(event)  # the job is never enqueued
+    monkeypatch.undo()
+    assert mail.outbox == []
+    owed = EmailOutbox.objects.get(kind="updated")
+    assert (owed.sequence, owed.sent_at) == (1, None)
+    EmailOutbox.objects.filter(pk=owed.pk).update(created_at=timezone.now() - timedelta(minutes=6))
+    assert tasks.send_pending_emails() == 1
+    (update,) = mail.outbox
+    assert update.to == [person.user.email]
+    assert update.subject == f"Updated: {event.title_en}"
+    assert tasks.send_pending_emails() == 0

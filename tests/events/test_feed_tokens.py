@@ -329,3 +329,18 @@ def test_built_feeds_are_shared_through_redis(client, settings):
     with mock.patch.object(feeds, "build_feed", side_effect=AssertionError("rebuilt")):
         assert client.get("/feeds/events.ics").content == first.content
     caches["feeds"].clear()
+
+
+@pytest.mark.parametrize("accept", [None, "", "text/html", "*/*", "application/json;q=0.1", "ù"])
+def test_the_private_feed_ignores_the_accept_header_and_mission_feeds_too(client, accept):
+    person = PersonFactory()
+    mission = MissionFactory()
+    confirm(person, mission)
+    _token, secret = services.create_feed_token(person, "Phone")
+    headers = {} if accept is None else {"Accept": accept}
+    for url in (f"/feeds/me/{secret}.ics", f"/feeds/missions/{mission.slug}.ics"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        assert f"mission-{mission.pk}@international.primi" in check_calendar(response.content)
+    assert client.get(f"/feeds/me/{secret}.ics?lang=xx", headers=headers).status_code == 400
