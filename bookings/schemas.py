@@ -21,6 +21,13 @@ class RegistrationIn(InSchema):
     model_config = ConfigDict(json_schema_extra={"examples": [{"event": "sound-workshop"}]})
 
 
+def _answers_required(schema: dict) -> None:
+    """Say in the document what the service checks: each answer holds at least one
+    character that is not a space (else 422 `incomplete_application`, naming them)."""
+    for name in ("company_pitch", "trip_goals", "target_markets"):
+        schema["properties"][name]["allOf"] = [{"pattern": r"\S"}]
+
+
 class ApplicationIn(InSchema):
     mission: Slug = Field(description="The mission's slug.", examples=["toronto-2027"])
     company_pitch: Text = Field(max_length=5000)
@@ -28,16 +35,19 @@ class ApplicationIn(InSchema):
     target_markets: Text = Field(max_length=300)
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "mission": "toronto-2027",
-                    "company_pitch": "Demo studio: 2D animation for children's series.",
-                    "trip_goals": "Meet co-producers and distributors.",
-                    "target_markets": "Canada, USA",
-                }
-            ]
-        }
+        json_schema_extra=lambda schema: (
+            _answers_required(schema)
+            or schema.update(
+                examples=[
+                    {
+                        "mission": "toronto-2027",
+                        "company_pitch": "Demo studio: 2D animation for children's series.",
+                        "trip_goals": "Meet co-producers and distributors.",
+                        "target_markets": "Canada, USA",
+                    }
+                ]
+            )
+        ),
     )
 
 
