@@ -129,6 +129,9 @@ def schedule_meeting_reminders_twice() -> dict:
     slot.starts_at = timezone.now() + timedelta(minutes=30)
     slot.ends_at = slot.starts_at + timedelta(minutes=20)
     slot.save(update_fields=["starts_at", "ends_at"])
+    event = session.event  # the event runs around its slot, or the booking is refused
+    event.starts_at, event.ends_at = slot.starts_at - timedelta(hours=1), slot.ends_at
+    event.save(update_fields=["starts_at", "ends_at"])
     book_meeting(*sides, slot)
     _schedule_twice("bookings.tasks.send_meeting_reminders")
     return {"people": [side.person.user.email for side in sides]}
