@@ -59,9 +59,31 @@ def manage(*args: str, env: dict | None = None, check: bool = True) -> int:
     return run(PYTHON, ROOT / "manage.py", *args, env=env, check=check)
 
 
+def site_url(host: str, port: str) -> str:
+    """The address links in emails, invitations, feeds and the API point to."""
+    if host in ("", "0.0.0.0", "::"):  # every interface: this machine answers as localhost
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def start_env(host: str, port: str, environ: dict | None = None) -> dict:
+    """The environment of the web server and the worker of `dev.py start`.
+
+    SITE_URL follows --host and --port, so that the links the site writes reach the
+    server it starts, unless SITE_URL is set in the environment (a proxy, a public name).
+    """
+    environ = dict(os.environ if environ is None else environ)
+    env = {**environ, "DJANGO_SETTINGS_MODULE": "primi_site.settings"}
+    if not environ.get("SITE_URL", "").strip():
+        env["SITE_URL"] = site_url(host, port)
+    return env
+
+
 def start(options: argparse.Namespace) -> None:
     ensure_venv("requirements.txt")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "primi_site.settings"}
+    env = start_env(options.host, options.port)
     manage("compile_catalogs", env=env)
     manage("migrate", "--no-input", env=env)
     manage("seed_demo", env=env)
@@ -70,6 +92,7 @@ def start(options: argparse.Namespace) -> None:
     worker = subprocess.Popen([str(PYTHON), str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env)
     address = f"{options.host}:{options.port}"
     say(f"the site is at http://{address}/ (demo accounts: see README.md); Ctrl-C stops it")
+    say(f"links in emails, invitations, calendars and the API use SITE_URL={env['SITE_URL']}")
     try:
         run(PYTHON, ROOT / "manage.py", "runserver", address, env=env, check=False)
     except KeyboardInterrupt:

@@ -70,6 +70,11 @@ if PRODUCTION:
         )
 
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    # Links in emails, invitations, calendars and the API are built on it.
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address with http:// or https://, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
