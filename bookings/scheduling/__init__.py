@@ -19,6 +19,7 @@ from collections import defaultdict
 from . import lns
 from .bounds import lower_bound
 from .instance import FORMAT, Id, Instance, InstanceError, Meeting, parse_instance
+from .limits import select_within_limits
 from .maxsat import solve_maxsat
 from .model import Problem, Progress, Result, greedy, solve_cp
 from .reasons import explain, presolve_reasons
@@ -96,6 +97,11 @@ def solve(
     deadline = started + time_limit - min(2.0, 0.05 * time_limit)
     prev = _previous_map(instance, previous)
     pre = presolve_reasons(instance)
+    # Per-participant limits: the meetings that cannot all be placed are chosen first.
+    candidates = [i for i, m in enumerate(instance.meetings) if m.id not in pre]
+    kept_first = {i for i in candidates if instance.meetings[i].fixed is not None}
+    kept_first |= {instance.index[mid] for mid in prev} & set(candidates)
+    pre.update(select_within_limits(instance, candidates, kept_first, started + 0.1 * time_limit))
     active = [i for i, m in enumerate(instance.meetings) if m.id not in pre]
     allowed = {}
     for i in active:
@@ -108,7 +114,14 @@ def solve(
     moves = {instance.index[mid]: old[0] for mid, old in prev.items()} if allow_moves else {}
     moves = {i: t for i, t in moves.items() if i in allowed}
     published = {instance.index[mid] for mid in prev} & set(allowed)
-    problem = Problem(instance, active, allowed, previous=moves, published=published)
+    problem = Problem(
+        instance,
+        active,
+        allowed,
+        previous=moves,
+        published=published,
+        limits=dict(instance.max_meetings),
+    )
     start = greedy(problem)
     if len(start) == len(active):
         start = lns.local_moves(problem, start, deadline)
@@ -124,7 +137,7 @@ def solve(
         bound = None if pre else lower_bound(problem, fairness=True)
         if bound is not None and bound >= count_breaks_of(problem, slots):
             status = "optimal"
-        return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+        return _build(instance, slots, status, bound, started, prev, pre, previous)
     # The core: MaxSAT (RC2) proves the fewest breaks with every meeting placed. It has no
     # solution until it has the optimum, so without a complete, fair greedy schedule the
     # SAT oracle first looks for any (a quarter of the time at most), and the last fifth of
@@ -148,7 +161,7 @@ def solve(
             status = "infeasible" if pre else "optimal"
             bound = None if pre else result.bound
             slots = result.slots
-            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+            return _build(instance, slots, status, bound, started, prev, pre, previous)
         maxsat_infeasible = result.status == "INFEASIBLE"
         lower = result.bound
         if result.slots:  # complete (and fair when it must be), from the SAT oracle
@@ -160,7 +173,7 @@ def solve(
             found = count_breaks_of(problem, slots)
             status = "infeasible" if pre else ("optimal" if lower >= found else "feasible")
             bound = None if pre else lower
-            return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+            return _build(instance, slots, status, bound, started, prev, pre, previous)
     share = 1.0 if len(start) == len(active) else 0.6
     strict = Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
     if not maxsat_infeasible:
@@ -233,18 +246,19 @@ def solve(
         status = "infeasible"
     if not everything_possible or len(slots) < len(active):
         bound = None
-    return _build(instance, slots, status, bound, started, prev, allow_moves, previous)
+    return _build(instance, slots, status, bound, started, prev, pre, previous)
 
 
-def _build(instance, slots, status, bound, started, prev, allow_moves, previous) -> Solution:
-    """Tables, reasons and the recount of breaks around the slots chosen."""
+def _build(instance, slots, status, bound, started, prev, pre, previous) -> Solution:
+    """Tables, reasons and the recount of breaks around the slots chosen; `pre`: the
+    reasons known before the search (presolve and limits)."""
     by_id = {instance.meetings[i].id: t for i, t in slots.items()}
     tables = assign_tables(instance, by_id, prev)
     assignments = [
         Assignment(m.id, by_id[m.id], tables[m.id]) for m in instance.meetings if m.id in by_id
     ]
     left_out = [m.id for m in instance.meetings if m.id not in by_id]
-    reasons = explain(instance, left_out, set(by_id), proven=status != "unknown")
+    reasons = explain(instance, left_out, set(by_id), proven=status != "unknown", known=pre)
     busy: dict[Id, list[int]] = defaultdict(list)
     for m in instance.meetings:
         if m.id in by_id:

@@ -1,7 +1,11 @@
 """The `primi-b2b/1` instance format: parsing and validation.
 
 Ids may be integers or strings; they are kept exactly as received so that a solution
-writes them back unchanged.
+writes them back unchanged. Two optional fields extend the format (files without them
+stay valid, see docs/scheduler-format.md): `max_meetings` per participant, the most of
+their meetings of the instance that may be placed (fixed ones included), and `priority`
+per meeting, a non-negative integer (default 0): when meetings must be left out, one of
+priority p weighs as 1 + p meetings.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ class Meeting:
     fixed: int | None = None
     after: tuple[Id, ...] = ()
     online: bool = False
+    priority: int = 0
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Instance:
     fairness: int | None = None
     forbidden: dict[Id, frozenset[int]] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
+    max_meetings: dict[Id, int] = field(default_factory=dict)  # only the limited participants
 
     def __post_init__(self) -> None:
         self.index = {m.id: i for i, m in enumerate(self.meetings)}
@@ -120,6 +126,7 @@ def parse_instance(data: object) -> Instance:
         sessions[key] = (lo, hi)
 
     forbidden: dict[Id, frozenset[int]] = {}
+    max_meetings: dict[Id, int] = {}
     for i, raw in enumerate(_list(data.get("participants"), "participants")):
         where = f"participants[{i}]"
         if not isinstance(raw, dict):
@@ -133,6 +140,9 @@ def parse_instance(data: object) -> Instance:
         forbidden[pid] = frozenset(
             _slot(t, f"{where}.forbidden[{j}]", slots) for j, t in enumerate(slots_off)
         )
+        limit = raw.get("max_meetings")
+        if limit is not None:
+            max_meetings[pid] = _positive_int(limit, f"{where}.max_meetings", zero_ok=True)
 
     raw_meetings = _list(data.get("meetings"), "meetings")
     ids: set = set()
@@ -170,6 +180,8 @@ def parse_instance(data: object) -> Instance:
         online = raw.get("online", False)
         if not isinstance(online, bool):
             raise InstanceError(f"{where}.online: must be true or false")
+        priority = raw.get("priority")
+        priority = 0 if priority is None else _positive_int(priority, f"{where}.priority", True)
         meetings.append(
             Meeting(
                 id=raw["id"],
@@ -178,6 +190,7 @@ def parse_instance(data: object) -> Instance:
                 fixed=fixed,
                 after=tuple(after),
                 online=online,
+                priority=priority,
             )
         )
     return Instance(
@@ -188,4 +201,5 @@ def parse_instance(data: object) -> Instance:
         fairness=fairness,
         forbidden=forbidden,
         meetings=meetings,
+        max_meetings=max_meetings,
     )

@@ -4,7 +4,9 @@ A full model of a thousand-participant event takes longer to build and presolve 
 time allowed, so the schedule found by the greedy start is improved piece by piece: a group
 of participants who meet each other (grown from one with breaks) has the meetings among
 themselves re-solved exactly by the CP-SAT model, everything else staying in place, and the
-new placement is kept when it has fewer breaks (and respects the fairness bound).
+new placement is kept when it has fewer breaks (and respects the fairness bound). A
+neighbourhood places again the same meetings, so per-participant limits (`max_meetings`)
+hold as they did in the schedule improved.
 """
 
 from __future__ import annotations

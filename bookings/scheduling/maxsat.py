@@ -104,6 +104,9 @@ def encode(problem: Problem, fairness: bool, seeds: dict | None = None) -> Encod
             hard += _card(pool, lits, 1, "atmost")
         busy = [used[p, t] for t in range(1, T + 1) if (p, t) in used]
         hard += _card(pool, busy, len(ms), "equals")  # implied constraint 1
+        limit = problem.limits.get(p)
+        if limit is not None and len(ms) > limit:  # every meeting placed: cannot hold
+            hard += _card(pool, busy, limit, "atmost")
         # held: exact prefix; endBreak: exact.
         held_prev = None
         held: dict[int, int | None] = {}

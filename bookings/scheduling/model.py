@@ -34,6 +34,8 @@ class Problem:
     allowed: dict[int, list[int]]  # index -> slots it may take
     previous: dict[int, int] = field(default_factory=dict)  # index -> slot before (moves)
     published: set[int] = field(default_factory=set)  # kept in preference to new meetings
+    # Participant -> the most of their active meetings that may be placed (`max_meetings`).
+    limits: dict[Id, int] = field(default_factory=dict)
     # A neighbourhood of a larger schedule (see lns.py): slots where a participant is already
     # busy with meetings left as they are, tables left per slot, the range each participant's
     # breaks must stay in (fairness with the others), and a strict upper bound on breaks.
@@ -78,7 +80,12 @@ def greedy(problem: Problem) -> dict[int, int]:
             succs[j].append(i)
 
     def priority(i: int) -> tuple:
-        return (0 if i in problem.published else 1, len(problem.allowed[i]), i)
+        return (
+            0 if i in problem.published else 1,
+            -inst.meetings[i].priority,
+            len(problem.allowed[i]),
+            i,
+        )
 
     heap = [(priority(i), i) for i in problem.active if waiting[i] == 0]
     heapq.heapify(heap)
@@ -98,6 +105,8 @@ def greedy(problem: Problem) -> dict[int, int]:
         earliest = max((placed[j] for j in preds[i] if j in placed), default=0)
         if any(j in dropped for j in preds[i]):
             earliest = inst.slots + 1  # keep strict precedence simple: drop it too
+        if any(len(busy[p]) >= problem.limits.get(p, len(busy[p]) + 1) for p in (a, b)):
+            earliest = inst.slots + 1  # a participant has reached their limit
         best = None
         for t in problem.allowed[i]:
             if t <= earliest or t in busy[a] or t in busy[b]:
@@ -215,6 +224,9 @@ def solve_cp(
                 mdl.AddHint(u, any(hint.get(i) == t for i in ms))
         busy = [used[p, t] for t in range(1, T + 1) if (p, t) in used and t not in already]
         mdl.Add(sum(busy) == sum(place[i] for i in ms))  # implied constraint 1
+        limit = problem.limits.get(p)
+        if limit is not None and len(ms) > limit:
+            mdl.Add(sum(place[i] for i in ms) <= limit)
         # A complete hint (auxiliaries too) lets CP-SAT start from the greedy schedule.
         hinted = set(already) | {hint[i] for i in ms if i in hint} if hint is not None else None
         held_prev = None
@@ -312,11 +324,13 @@ def solve_cp(
         mdl.Add(breaks_expr < problem.breaks_below)
     objective = w_breaks * breaks_expr + sum(moved)
     if optional:
-        # Published meetings weigh more than all the new ones together: they are kept first.
+        # Published meetings weigh more than all the new ones together: they are kept first;
+        # a meeting of priority p weighs as 1 + p others.
         w_place = w_breaks * (ub_total + 1)
-        w_published = w_place * (len(problem.active) + 1)
+        weight = {i: 1 + inst.meetings[i].priority for i in problem.active}
+        w_published = w_place * (sum(weight.values()) + 1)
         objective += sum(
-            (w_published if i in problem.published else w_place) * (1 - place[i])
+            (w_published if i in problem.published else w_place * weight[i]) * (1 - place[i])
             for i in problem.active
         )
     mdl.Minimize(objective)

@@ -18,6 +18,7 @@ FIXED_FORBIDDEN = "fixed_forbidden"
 FIXED_CLASH = "fixed_clash"
 FIXED_OUTSIDE_SESSION = "fixed_outside_session"
 UNPLACEABLE = "unplaceable"
+MEETING_LIMIT = "meeting_limit"  # set by limits.py, before the search
 
 
 def _ids(values) -> str:
@@ -152,11 +153,16 @@ def presolve_reasons(instance: Instance) -> dict[Id, tuple[str, str]]:
 
 
 def explain(
-    instance: Instance, left_out: list[Id], placed: set[Id], proven: bool = True
+    instance: Instance,
+    left_out: list[Id],
+    placed: set[Id],
+    proven: bool = True,
+    known: dict[Id, tuple[str, str]] | None = None,
 ) -> dict[Id, tuple[str, str]]:
     """A reason for each meeting of `left_out` that the solve could not place; with
-    `proven` false (time ran out) the fallback says so rather than claiming impossibility."""
-    pre = presolve_reasons(instance)
+    `proven` false (time ran out) the fallback says so rather than claiming impossibility.
+    `known`: reasons found before the search (such as `meeting_limit`), kept as they are."""
+    pre = {**presolve_reasons(instance), **(known or {})}
     out: dict[Id, tuple[str, str]] = {}
     by_id = {m.id: m for m in instance.meetings}
     candidates = [m for m in instance.meetings if m.id not in pre]
@@ -216,6 +222,7 @@ __all__ = [
     "FIXED_CLASH",
     "FIXED_FORBIDDEN",
     "FIXED_OUTSIDE_SESSION",
+    "MEETING_LIMIT",
     "NO_COMMON_SLOT",
     "NO_TABLE",
     "PARTICIPANT_FULL",

@@ -71,6 +71,13 @@ def validate(instance: dict, solution: dict) -> list[str]:
             if before not in where:
                 errors.append(f"meeting {mid!r} placed without its predecessor {before!r}")
 
+    for p in instance["participants"]:
+        limit = p.get("max_meetings")
+        if limit is not None and len(busy[p["id"]]) > limit:
+            errors.append(
+                f"participant {p['id']!r} has {len(busy[p['id']])} meetings, over {limit}"
+            )
+
     listed = {u["meeting"] for u in solution["unscheduled"]}
     for u in solution["unscheduled"]:
         if not u.get("reason") or not u.get("code"):
