@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from babel.dates import format_date, format_interval, format_time, get_timezone_location
+from babel import Locale
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_timezone_location,
+)
 from babel.numbers import format_currency, format_decimal
 
 from primi_site.bilingual import page_language
@@ -16,44 +23,63 @@ from primi_site.timezones import zone
 
 EN_DASH = "\u2013"
 
+# Babel's locale for each page language: English pages read British dates ("Friday,
+# 15 January 2027", 24-hour clock), as the cluster's European partners write them.
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def babel_locale(language: str | None = None) -> str:
+    """The Babel locale of the page's language ("fr" → "fr_FR", "en" → "en_GB")."""
+    return BABEL_LOCALES[page_language(language)]
+
 
 def zone_label(zone_name: str, language: str | None = None) -> str:
     """The zone's exemplar city in the page's language ("Toronto", "Londres")."""
-    return get_timezone_location(zone(zone_name), locale=page_language(language), return_city=True)
+    return get_timezone_location(zone(zone_name), locale=babel_locale(language), return_city=True)
 
 
 def format_day(day: date, language: str | None = None, width: str = "full") -> str:
-    return format_date(day, format=width, locale=page_language(language))
+    return format_date(day, format=width, locale=babel_locale(language))
 
 
 def format_clock(instant: datetime, zone_name: str, language: str | None = None) -> str:
     return format_time(
-        instant, format="short", tzinfo=zone(zone_name), locale=page_language(language)
+        instant, format="short", tzinfo=zone(zone_name), locale=babel_locale(language)
     )
 
 
 def format_days(first: date, last: date, language: str | None = None) -> str:
-    locale = page_language(language)
+    locale = babel_locale(language)
     if first == last:
         return format_date(first, format="long", locale=locale)
     return format_interval(first, last, skeleton="yMMMMd", locale=locale)
 
 
 def format_money(amount: Decimal | int | float, currency: str, language: str | None = None) -> str:
-    return format_currency(amount, currency, locale=page_language(language))
+    return format_currency(amount, currency, locale=babel_locale(language))
 
 
 def format_number(value: int | float | Decimal, language: str | None = None) -> str:
-    return format_decimal(value, locale=page_language(language))
+    return format_decimal(value, locale=babel_locale(language))
 
 
 @dataclass(frozen=True)
 class Moment:
-    """One way of reading a span of time: a day line, a clock range and a zone."""
+    """One way of reading a span of time: a day line, a clock range and a zone.
+
+    A span that ends on a later day carries the end's day in `clock`, so that
+    "`day`, `clock` `zone`" always reads as one span:
+    "mardi 9 novembre 2027, 23:30 – mer. 10 nov., 01:00 Vancouver".
+    """
 
     day: str
     clock: str
     zone: str
+
+    @property
+    def text(self) -> str:
+        """The whole reading in plain text, zone named."""
+        return f"{self.day}, {self.clock} {self.zone}" if self.clock else f"{self.day} {self.zone}"
 
 
 @dataclass(frozen=True)
@@ -70,23 +96,47 @@ class When:
     def start_iso(self) -> str:
         return self.start_utc.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    @property
+    def text(self) -> str:
+        """Plain text for places without markup (a `<select>` option, an email line):
+        the local reading, and the viewer's after a middle dot where it differs."""
+        if self.viewer is None:
+            return self.local.text
+        viewer = self.viewer
+        if viewer.day == self.local.day:
+            return f"{self.local.text} · {viewer.clock} {viewer.zone}"
+        return f"{self.local.text} · {viewer.text}"
+
+
+def _interval(first: str, second: str, locale: str) -> str:
+    """Two readings joined by the locale's interval pattern ("{0} – {1}")."""
+    pattern = Locale.parse(locale).interval_formats.get(None) or "{0}–{1}"
+    return pattern.replace("{0}", first).replace("{1}", second)
+
+
+def _day_and_clock(day: date, clock: str, locale: str, *, with_year: bool) -> str:
+    """A short day with its clock in the locale's own pattern ("mer. 10 nov., 01:00")."""
+    glue = Locale.parse(locale).datetime_formats["medium"]
+    shown = format_skeleton("yMMMEd" if with_year else "MMMEd", day, locale=locale)
+    return str(glue).replace("{1}", shown).replace("{0}", clock)
+
 
 def _moment(start: datetime, end: datetime, zone_name: str, language: str) -> Moment:
     tz = zone(zone_name)
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     day = format_day(local_start.date(), language)
-    clock = EN_DASH.join(
-        (format_clock(start, zone_name, language), format_clock(end, zone_name, language))
-    )
-    if local_end.date() != local_start.date():
-        day = format_interval(
-            local_start.date(), local_end.date(), skeleton="yMMMMEEEEd", locale=language
+    start_clock = format_clock(start, zone_name, language)
+    end_clock = format_clock(end, zone_name, language)
+    if local_end.date() == local_start.date():
+        clock = EN_DASH.join((start_clock, end_clock))
+    else:
+        # Across midnight (or several days): the end names its own day, in Babel's
+        # interval pattern, and its year only when it is not the start's.
+        locale = babel_locale(language)
+        ending = _day_and_clock(
+            local_end.date(), end_clock, locale, with_year=local_end.year != local_start.year
         )
-        clock = (
-            f"{format_clock(start, zone_name, language)} → "
-            f"{format_day(local_end.date(), language, 'medium')} "
-            f"{format_clock(end, zone_name, language)}"
-        )
+        clock = _interval(start_clock, ending, locale)
     return Moment(day=day, clock=clock, zone=zone_label(zone_name, language))
 
 
@@ -140,6 +190,23 @@ def describe_moment(
 
     viewer = reading(viewer_zone) if _wall_clock_differs(instant, zone_name, viewer_zone) else None
     return reading(zone_name), viewer
+
+
+def format_month(day: date, language: str | None = None) -> str:
+    """A month and its year in the page's language ("décembre 2026", "December 2026")."""
+    return format_skeleton("yMMMM", day, locale=babel_locale(language))
+
+
+def format_stamp(instant: datetime, zone_name: str, language: str | None = None) -> str:
+    """A short date and time for lists and histories ("15 Jan 2027, 23:59"), in a zone."""
+    locale = babel_locale(language)
+    local = instant.astimezone(zone(zone_name))
+    return _day_and_clock_medium(local.date(), format_clock(instant, zone_name, language), locale)
+
+
+def _day_and_clock_medium(day: date, clock: str, locale: str) -> str:
+    glue = Locale.parse(locale).datetime_formats["medium"]
+    return str(glue).replace("{1}", format_date(day, "medium", locale=locale)).replace("{0}", clock)
 
 
 def month_starts(first: date, count: int) -> list[date]:

@@ -137,6 +137,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "offer_until": _offer_until(registration, person),
             "reason": reason,
             "with_invitation": method is not None,
+            "calendar_request": method == "REQUEST",  # asks no reply: says where to answer
             "event_cancelled": target_cancelled,
             "unpublished": target.status == "draft",
             "left_programme": left_programme(outbox),

@@ -6,13 +6,15 @@ from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from primi_site.bilingual import localized, page_language
+from primi_site.bilingual import localized
 from primi_site.formatting import (
+    babel_locale,
     describe_moment,
     describe_when,
     format_days,
     format_money,
     format_number,
+    format_stamp,
 )
 
 register = template.Library()
@@ -57,7 +59,7 @@ def number(value) -> str:
 def country_name(code: str) -> str:
     if not code:
         return ""
-    return Locale.parse(page_language(get_language())).territories.get(code, code)
+    return Locale.parse(babel_locale(get_language())).territories.get(code, code)
 
 
 @register.simple_tag
@@ -83,6 +85,35 @@ def event_when(context, event) -> dict:
             language=get_language(),
         )
     }
+
+
+def _viewer_zone(context) -> str:
+    request = context.get("request")
+    return getattr(request, "viewer_time_zone", None) or context.get(
+        "viewer_time_zone", "Europe/Paris"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def span_text(context, starts_at, ends_at, zone_name: str) -> str:
+    """`{% span_text start end zone %}`: a span as one line of plain text, zone named, and
+    the viewer's time beside it where it differs (for `<option>`s and other plain text)."""
+    return describe_when(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        zone_name=zone_name,
+        viewer_zone=_viewer_zone(context),
+        language=get_language(),
+    ).text
+
+
+@register.simple_tag(takes_context=True)
+def stamp(context, instant) -> str:
+    """`{% stamp instant %}`: a short date and time in the viewer's zone and language, for
+    lists and histories ("15 Jan 2027, 23:59")."""
+    if instant is None:
+        return ""
+    return format_stamp(instant, _viewer_zone(context), get_language())
 
 
 @register.inclusion_tag("primi_site/includes/moment.html", takes_context=True)

@@ -58,8 +58,8 @@ def test_the_message_names_both_spans_in_the_users_language():
     with translation.override("en"), pytest.raises(Invalid) as english:
         check_block(SPRING_PARIS, time(5), time(6, 30), spring_event())
     assert english.value.message == (
-        "Sunday, March 28, 2027, 5:00\u202fAM–6:30\u202fAM (Paris) lies outside the event, "
-        "which runs Sunday, March 28, 2027, 1:00\u202fAM–6:00\u202fAM (Paris)."
+        "Sunday, 28 March 2027, 05:00–06:30 (Paris) lies outside the event, "
+        "which runs Sunday, 28 March 2027, 01:00–06:00 (Paris)."
     )
     with translation.override("fr"), pytest.raises(Invalid) as french:
         check_block(SPRING_PARIS, time(5), time(6, 30), spring_event())

@@ -253,8 +253,8 @@ def test_agenda_shows_times_in_both_zones_and_the_table(client, session, member,
     delegate.person.save()
     client.force_login(delegate.person.user)
     page = words_of(client.get(f"/en/b2b/{session.event.slug}/agenda/"))
-    assert "9:25 AM–9:45 AM Paris" in page
-    assert "3:25 AM–3:45 AM Toronto" in page
+    assert "09:25–09:45 Paris" in page
+    assert "03:25–03:45 Toronto" in page
     assert "Table 1" in page and "Demo studio A" in page
     printable = text_of(client.get(f"/en/b2b/{session.event.slug}/agenda/print/"))
     assert "Demo studio A" in printable and "<nav" not in printable
@@ -319,8 +319,8 @@ def test_staff_grid_draws_a_picture_per_day_with_a_text_alternative(
     assert page.count("<svg") == 1
     assert 'role="img"' in page
     assert (
-        "Table 1, 9:25 AM: Demo partner B and Demo studio A" in page
-        or "Table 1, 9:25 AM: Demo studio A and Demo partner B" in page
+        "Table 1, 09:25: Demo partner B and Demo studio A" in page
+        or "Table 1, 09:25: Demo studio A and Demo partner B" in page
     )
     assert "1 meeting, 8 free table slots" in page
     assert '<table class="grid-table">' in page
@@ -415,7 +415,7 @@ def test_staff_grid_has_one_picture_per_day_and_an_online_row(client):
     services.book_meeting(a, b, Slot.objects.get(session=session, index=4), online=True)
     page = text_of(staff_client(client).get(f"/en/b2b/{session.event.slug}/staff/grid/"))
     assert page.count("<svg") == 2
-    assert "Online, 9:00\u202fAM" in page or "Online, 9:00 AM" in page
+    assert "Online, 09:00" in page
     assert "0 meetings, 9 free table slots" in page and "1 meeting, 9 free table slots" in page
     french = text_of(staff_client(client).get(f"/fr/b2b/{session.event.slug}/staff/grid/"))
     assert "0 rendez-vous, 9 places libres aux tables" in french
