@@ -7,8 +7,10 @@ module builds.
 
 What the output guarantees (see the feed checklist in the docs):
 - stable UIDs without personal data (`event-12@…`, `mission-3@…`, `meeting-7@…`);
-- DTSTAMP, CREATED and LAST-MODIFIED from the stored data, never "now", so two
-  renders of unchanged data are byte-identical;
+- in feeds (PUBLISH), DTSTAMP, CREATED and LAST-MODIFIED from the stored data, never
+  "now", so two renders of unchanged data are byte-identical; in an emailed
+  invitation (REQUEST, CANCEL), DTSTAMP is when the message is created (RFC 5545
+  §3.8.7.2: with a METHOD it dates the iTIP message, not the event's last change);
 - timed items in their IANA zone with a VTIMEZONE in the yearly-rule form
   (`events.vtimezone`), or in UTC when the local time is a repeated hour;
 - all-day items as `VALUE=DATE` with an exclusive end;
@@ -25,7 +27,7 @@ from functools import lru_cache
 from babel import Locale
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
@@ -233,12 +235,16 @@ def _local(instant: datetime, zone_name: str) -> datetime | None:
 
 
 def _vevent(
-    item: CalendarItem, method: str, attendee: Attendee | None, organizer_address: vCalAddress
+    item: CalendarItem,
+    method: str,
+    attendee: Attendee | None,
+    organizer_address: vCalAddress,
+    stamp: datetime | None = None,
 ) -> tuple[VEvent, set]:
     """The VEVENT and the (zone, year) pairs its times use."""
     vevent = VEvent()
     vevent.add("uid", item.uid)
-    vevent.add("dtstamp", _utc(item.last_modified))
+    vevent.add("dtstamp", _utc(stamp or item.last_modified))
     zones = set()
     if item.all_day:
         vevent.add("dtstart", item.first_day)
@@ -272,8 +278,11 @@ def _vevent(
         if attendee.name:
             address.params["CN"] = clean_text(attendee.name)
         address.params["ROLE"] = "REQ-PARTICIPANT"
-        address.params["PARTSTAT"] = "NEEDS-ACTION"
-        address.params["RSVP"] = "TRUE"
+        # No reply is asked for, and none is read: the person registered (or booked the
+        # meeting) already, and changes or cancels it on the site, where the email's text
+        # points. Calendars then show no "Going? Yes / No" that would change nothing.
+        address.params["PARTSTAT"] = "ACCEPTED"
+        address.params["RSVP"] = "FALSE"
         vevent.add("attendee", address)
     return vevent, zones
 
@@ -284,16 +293,19 @@ def build_calendar(
     name: str | None = None,
     method: str = "PUBLISH",
     attendee: Attendee | None = None,
+    created_at: datetime | None = None,
 ) -> bytes:
     """The iCalendar bytes of `items`, sorted by start then UID, one per UID (the first
     given wins).
 
     `name` makes it a subscribed feed: NAME and X-WR-CALNAME, and a refresh hint.
     A download (`name` None) carries neither. REQUEST and CANCEL are invitations:
-    they carry the attendee.
+    they carry the attendee, and their DTSTAMP is `created_at` (default: now), the
+    message's own creation; a PUBLISH keeps each item's last change.
     """
     if method not in METHODS:
         raise ValueError(f"Unknown iTIP method {method!r}.")
+    stamp = None if method == "PUBLISH" else (created_at or timezone.now())
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -311,7 +323,7 @@ def build_calendar(
     for item in items:
         unique.setdefault(item.uid, item)  # the first given wins
     for item in sorted(unique.values(), key=lambda item: (item.starts_at, item.uid)):
-        vevent, zones = _vevent(item, method, attendee, sender)
+        vevent, zones = _vevent(item, method, attendee, sender, stamp)
         events.append(vevent)
         for zone_name, year in zones:
             years.setdefault(zone_name, set()).add(year)

@@ -3,8 +3,10 @@
 The message is `multipart/alternative`: the text in the recipient's language, then
 `text/calendar; method=REQUEST|CANCEL; charset=utf-8` last, whose METHOD matches
 the `method` parameter. The sender is the ORGANIZER; the recipient is the
-ATTENDEE (RSVP=TRUE); the UID is the one the item has in the person's private
-feed, so accepting the invitation and subscribing to the feed show one entry.
+ATTENDEE, already ACCEPTED and asked for no reply (`RSVP=FALSE`): replies are not
+read, so the text says where to change or cancel (docs/feeds.md, "Invitations").
+The UID is the one the item has in the person's private feed, so accepting the
+invitation and subscribing to the feed show one entry.
 """
 
 from dataclasses import dataclass, replace
@@ -14,6 +16,7 @@ from email.mime.base import MIMEBase
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,7 @@ from events.ical import (
     build_calendar,
     event_item,
     mission_item,
+    site_url,
 )
 from primi_site.formatting import describe_when
 
@@ -119,6 +123,11 @@ def _body(item: CalendarItem, method: str, recipient: Recipient) -> str:
             "to from your account page."
         ),
         _("Details: %(url)s") % {"url": item.url},
+        _(
+            "Replies sent from your calendar are not read: to change or cancel, "
+            "go to your registrations: %(url)s"
+        )
+        % {"url": site_url(reverse("my_registrations"))},
     ]
     return "\n\n".join(parts) + "\n"
 

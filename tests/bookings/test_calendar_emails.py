@@ -60,7 +60,11 @@ def test_confirmation_carries_a_request_with_the_feeds_uid_in_the_persons_langua
         0,
         "Atelier son",
     )
-    assert any(line.startswith("ATTENDEE") and "RSVP=TRUE" in line for line in content_lines(data))
+    assert any(line.startswith("ATTENDEE") and "RSVP=FALSE" in line for line in content_lines(data))
+    assert (
+        "Les réponses envoyées depuis votre agenda ne sont pas lues\u00a0: pour modifier ou "
+        "annuler votre inscription, passez par la page de vos inscriptions."
+    ) in message.body
     assert "L’invitation jointe l’ajoute à votre agenda." in message.body
     _token, secret = event_services.create_feed_token(person, "Phone")
     feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)

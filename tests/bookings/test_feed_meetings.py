@@ -194,3 +194,14 @@ def test_a_solution_moving_a_meeting_outside_the_event_is_refused(booked, sessio
     assert caught.value.code == "outside_event"
     booked.refresh_from_db()
     assert (booked.slot.index, booked.sequence) == (1, 0)
+
+
+def test_a_meeting_invitation_asks_no_reply_and_points_to_the_agenda(booked, member, delegate):
+    to_delegate = next(m for m in mail.outbox if m.to == [delegate.person.user.email])
+    _method, data = calendar_part(to_delegate)
+    (attendee,) = [line for line in content_lines(data) if line.startswith("ATTENDEE")]
+    assert "RSVP=FALSE" in attendee and "PARTSTAT=ACCEPTED" in attendee
+    assert (
+        "Replies sent from your calendar are not read: move or cancel the meeting from your agenda."
+    ) in to_delegate.body
+    assert f"/b2b/{booked.session.event.slug}/" in to_delegate.body.split("agenda.")[-1]

@@ -107,7 +107,9 @@ def check_structure(data: bytes, kind: str) -> None:
         assert len(_props(event, "ORGANIZER")) == 1
         attendees = _props(event, "ATTENDEE")
         if kind == "invitation":
-            assert attendees and all("RSVP=TRUE" in line for line in attendees)
+            # No reply asked for (none is read): see docs/feeds.md, "Invitations".
+            assert attendees and all("RSVP=FALSE" in line for line in attendees)
+            assert all("PARTSTAT=ACCEPTED" in line for line in attendees)
         else:
             assert attendees == []
     # 4. Name and refresh of subscribed feeds only.

@@ -1,5 +1,6 @@
 import email
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -58,7 +59,7 @@ def test_request_is_multipart_alternative_with_the_calendar_last():
     )
     attendee = [line for line in content_lines(data) if line.startswith("ATTENDEE")]
     assert attendee == [
-        f'ATTENDEE;CN="Demo delegate";PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:'
+        f'ATTENDEE;CN="Demo delegate";PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT;RSVP=FALSE:'
         f"mailto:{person.user.email}"
     ]
     assert parsed["To"] == person.user.email
@@ -143,3 +144,50 @@ def test_invitation_is_sent_through_the_mail_backend():
 def test_publish_is_not_an_invitation_method():
     with pytest.raises(ValueError, match="REQUEST or CANCEL"):
         event_invitation(EventFactory(), recipient_of(delegate()), "PUBLISH")
+
+
+def test_an_invitation_asks_for_no_reply_and_says_where_to_change_or_cancel():
+    """Replies are not read (docs/feeds.md, "Invitations"): the calendar asks for none,
+    and the text gives the page where the registration is changed or cancelled."""
+    person = delegate(language="en")
+    for message in (
+        event_invitation(EventFactory(title_en="Pitch session"), recipient_of(person)),
+        event_invitation(EventFactory(), recipient_of(person), "CANCEL"),
+    ):
+        _parsed, parts = parts_of(message)
+        data = parts[-1].get_payload(decode=True)
+        (attendee,) = [line for line in content_lines(data) if line.startswith("ATTENDEE")]
+        assert "RSVP=FALSE" in attendee and "PARTSTAT=ACCEPTED" in attendee
+        assert "RSVP=TRUE" not in data.decode()
+        assert (
+            "Replies sent from your calendar are not read: to change or cancel, go to your "
+            "registrations: http://localhost:8000/en/account/registrations/"
+        ) in message.body
+    french = event_invitation(EventFactory(), recipient_of(delegate(language="fr")))
+    assert (
+        "Les réponses envoyées depuis votre agenda ne sont pas lues\u00a0: pour modifier ou "
+        "annuler, rendez-vous sur vos inscriptions\u00a0: "
+        "http://localhost:8000/fr/account/registrations/"
+    ) in french.body
+
+
+def test_an_invitations_dtstamp_is_when_the_message_is_made_not_the_last_change(client):
+    person = delegate()
+    event = EventFactory()
+    changed = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
+    Event.objects.filter(pk=event.pk).update(updated_at=changed)
+    event.refresh_from_db()
+    sent = datetime(2026, 5, 6, 7, 8, 9, 654321, tzinfo=UTC)
+    with mock.patch("django.utils.timezone.now", return_value=sent):
+        messages = [
+            event_invitation(event, recipient_of(person)),
+            event_invitation(event, recipient_of(person), "CANCEL"),
+        ]
+    for message in messages:
+        _parsed, parts = parts_of(message)
+        lines = content_lines(parts[-1].get_payload(decode=True))
+        assert "DTSTAMP:20260506T070809Z" in lines
+        assert "LAST-MODIFIED:20260203T040506Z" in lines
+    # A feed (no METHOD but PUBLISH) keeps the stored stamp: two renders are identical.
+    download = content_lines(client.get(f"/feeds/events/{event.slug}.ics").content)
+    assert "DTSTAMP:20260203T040506Z" in download
