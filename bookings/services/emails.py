@@ -54,6 +54,9 @@ SUBJECTS = {
     Kind.UPDATED: _("Updated: %(title)s"),
 }
 EVENT_CANCELLED_SUBJECT = _("Cancelled: %(title)s")
+# Unpublished, or out of the mission's programme: taken back from the calendar, not
+# cancelled (it may come back), and not "updated" either.
+WITHDRAWN_SUBJECT = _("Withdrawn: %(title)s")
 REQUESTS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.UPDATED)
 
 
@@ -120,6 +123,8 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
         subject_template = EVENT_CANCELLED_SUBJECT
     if outbox.kind == Kind.CANCELLED and outbox.programme_event_id:
         subject_template = EVENT_CANCELLED_SUBJECT  # one event of a mission left
+    if outbox.kind == Kind.UPDATED and (target.status == "draft" or left_programme(outbox)):
+        subject_template = WITHDRAWN_SUBJECT
     reason = outbox.change.reason if outbox.change else ""
     if target_cancelled and is_cancellation_notice(reason):
         reason = ""  # the email says it already, in the person's language

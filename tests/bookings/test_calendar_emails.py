@@ -375,3 +375,34 @@ def test_an_event_leaving_a_programme_is_taken_back_from_those_it_was_sent_to():
     method, data = calendar_of(sent[newcomer.user.email])
     assert (method, only_event(data).sequence) == ("REQUEST", 1)
     assert send_event_updates(event.pk) == 0  # run again: nothing more
+
+
+def test_an_unpublished_events_email_is_titled_withdrawn_and_has_no_dead_link(client):
+    mission = MissionFactory(capacity=5)
+    english = _accepted(mission).person
+    french = _accepted(mission, language="fr").person
+    event = _programme_event(mission, title_en="Studio visit", title_fr="Visite du studio")
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)  # sent to both applicants
+    mail.outbox.clear()
+    event.status = "draft"
+    event_services.save_event(event)
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert sent[english.user.email].subject == "Withdrawn: Studio visit"
+    assert sent[french.user.email].subject == "Retiré\u00a0: Visite du studio"
+    for message in sent.values():
+        assert calendar_of(message)[0] == "CANCEL"
+        assert f"/events/{event.slug}/" not in message.body  # the page is a 404 now
+        assert client.get(f"/en/events/{event.slug}/").status_code == 404
+        assert "/account/registrations/" in message.body
+    # Out of the programme: taken back too, not "updated" (its page still answers).
+    event.status = "published"
+    event_services.save_event(event)
+    event.mission = MissionFactory(capacity=5)
+    mail.outbox.clear()
+    event_services.save_event(event)
+    sent = {m.to[0]: m for m in mail.outbox}
+    assert sent[english.user.email].subject == "Withdrawn: Studio visit"
+    assert f"/events/{event.slug}/" in sent[english.user.email].body

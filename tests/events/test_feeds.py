@@ -376,3 +376,74 @@ def test_event_mission_and_calendar_pages_offer_calendar_links(client):
     assert (
         'href="webcal://testserver/feeds/events.ics?lang=en&amp;kind=conference"' in calendar_page
     )
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [
+        ("en", "Unknown kind: party. Known kinds: conference,"),
+        ("en-GB,en;q=0.9,fr;q=0.5", "Unknown kind: party."),
+        ("fr-FR,fr;q=0.9", "Type inconnu\u00a0: party."),
+        (None, "Type inconnu\u00a0: party."),  # no preference: the site's language
+    ],
+)
+def test_without_lang_a_bad_filter_is_answered_in_the_clients_language(
+    client, accept_language, message
+):
+    headers = {"Accept-Language": accept_language} if accept_language else {}
+    response = client.get("/feeds/events.ics?kind=party", headers=headers)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert message in response.content.decode()
+    asked = client.get("/feeds/events.ics?lang=fr&kind=party", headers={"Accept-Language": "en"})
+    assert "Type inconnu\u00a0: party." in asked.content.decode()  # lang wins
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip;q=0", False),
+        ("GZIP; Q=0.000", False),
+        ("deflate, br, gzip;q=0", False),
+        ("*;q=0", False),
+        ("identity;q=1, gzip;q=0.5", False),
+        ("gzip;q=nonsense", False),
+        ("x-gzip", True),
+        ("gzip;q=0.5", True),
+        ("br;q=1, gzip;q=0.1", True),
+        ("*", True),
+        ("gzip, deflate, br", True),
+    ],
+)
+def test_gzip_only_where_accept_encoding_accepts_it(client, accept_encoding, gzipped):
+    import gzip
+
+    EventFactory()
+    plain = client.get("/feeds/events.ics")
+    response = client.get("/feeds/events.ics", headers={"Accept-Encoding": accept_encoding})
+    assert response.status_code == 200
+    if gzipped:
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain.content
+        assert response["ETag"] == f"W/{plain['ETag']}"
+    else:
+        assert "Content-Encoding" not in response
+        assert response.content == plain.content
+        assert response["ETag"] == plain["ETag"]
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_unknown_feed_objects_are_a_bare_404(client):
+    draft_mission = MissionFactory(status="draft")
+    draft_event = EventFactory(status="draft")
+    for url in (
+        "/feeds/missions/unknown.ics",
+        f"/feeds/missions/{draft_mission.slug}.ics",
+        "/feeds/events/unknown.ics?lang=en",
+        f"/feeds/events/{draft_event.slug}.ics",
+        "/feeds/me/not-a-token.ics",
+    ):
+        response = client.get(url, headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "text/plain; charset=utf-8", url
+        assert response.content == b"Not found.\n", url
