@@ -2,8 +2,9 @@
 
 Every save or deletion that a calendar can see goes through here (the admin
 included; missions in `missions.services`), so that:
-- SEQUENCE rises when time, place or status changes (calendar clients ignore an
-  update whose SEQUENCE did not rise);
+- SEQUENCE rises when title, description, time, place or status changes (RFC 5546
+  counts them significant; calendar clients ignore an update whose SEQUENCE did not
+  rise, and accepted invitations would keep the old title);
 - `cancelled_at` dates a cancellation (cancelled items stay in feeds 30 days);
 - the feeds' version is bumped, deletions included, which changes their ETag.
 """
@@ -29,6 +30,10 @@ CALENDAR_SCOPE = "calendar"
 
 EVENT_TRACKED = (
     "status",
+    "title_fr",
+    "title_en",
+    "description_fr",
+    "description_en",
     "time_zone",
     "all_day",
     "starts_at",
@@ -79,9 +84,10 @@ def track_revision(instance: Model, tracked: tuple[str, ...]) -> list[str]:
 
 @transaction.atomic
 def save_event(event: Event) -> Event:
-    """Create or update an event as calendars must see it; a change of time, place or
-    status is announced (`events.signals.event_revised`: the registrants' invitations),
-    and so is a published event joining a mission's programme (its applicants')."""
+    """Create or update an event as calendars must see it; a change of title,
+    description, time, place or status is announced (`events.signals.event_revised`:
+    the registrants' invitations), and so is a published event joining a mission's
+    programme (its applicants')."""
     previous_mission = (
         Event.objects.filter(pk=event.pk).values_list("mission_id", flat=True).first()
         if event.pk

@@ -12,6 +12,12 @@ logger = logging.getLogger(__name__)
 
 MISSION_TRACKED = (
     "status",
+    "title_fr",
+    "title_en",
+    "summary_fr",
+    "summary_en",
+    "description_fr",
+    "description_en",
     "time_zone",
     "start_date",
     "end_date",
@@ -22,9 +28,9 @@ MISSION_TRACKED = (
 
 @transaction.atomic
 def save_mission(mission: Mission) -> Mission:
-    """Create or update a mission as calendars must see it; a change of its dates, place
-    or status is announced (`missions.signals.mission_revised`: the invitations of the
-    confirmed applicants)."""
+    """Create or update a mission as calendars must see it; a change of its title,
+    summary, description, dates, place or status is announced
+    (`missions.signals.mission_revised`: the invitations of the confirmed applicants)."""
     previous_status = (
         Mission.objects.filter(pk=mission.pk).values_list("status", flat=True).first()
         if mission.pk

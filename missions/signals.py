@@ -3,6 +3,6 @@
 from django.dispatch import Signal
 
 # Sent by `missions.services.save_mission`, inside its transaction, when a mission's
-# dates, destination or status changed (its SEQUENCE rose). Arguments: `mission`,
-# `changed` (names).
+# title, summary, description, dates, destination or status changed (its SEQUENCE
+# rose). Arguments: `mission`, `changed` (names).
 mission_revised = Signal()

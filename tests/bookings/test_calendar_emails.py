@@ -129,7 +129,7 @@ def test_an_event_change_sends_one_updated_request_per_revision_to_the_confirmed
     register_for_event(PersonFactory(), event)  # waitlisted: no update
     mail.outbox.clear()
     event.refresh_from_db()
-    event.title_en = "Renamed"  # not time, place or status: no new SEQUENCE, no email
+    event.offer_hours = 24  # not in the calendar: no new SEQUENCE, no email
     event_services.save_event(event)
     assert mail.outbox == []
     event.starts_at += timedelta(hours=1)
@@ -137,7 +137,7 @@ def test_an_event_change_sends_one_updated_request_per_revision_to_the_confirmed
     event_services.save_event(event)
     (update,) = mail.outbox
     assert update.to == [confirmed_person.user.email]
-    assert update.subject == "Updated: Renamed"
+    assert update.subject == f"Updated: {event.title_en}"
     method, data = calendar_of(update)
     parsed = only_event(data)
     assert (method, parsed.sequence, parsed.start) == ("REQUEST", 1, event.starts_at)
@@ -147,7 +147,7 @@ def test_an_event_change_sends_one_updated_request_per_revision_to_the_confirmed
     event.status = "cancelled"
     event_services.save_event(event)
     cancelled = mail.outbox[-1]
-    assert cancelled.subject == "Cancelled: Renamed"
+    assert cancelled.subject == f"Cancelled: {event.title_en}"
     method, data = calendar_of(cancelled)
     parsed = only_event(data)
     assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
@@ -172,7 +172,7 @@ def test_a_missions_new_dates_send_its_confirmed_applicants_an_updated_request(c
     waiting = ApplicationFactory(mission=mission)  # applied, never confirmed: no update
     mail.outbox.clear()
     mission.refresh_from_db()
-    mission.title_en = "Renamed mission"  # not dates, place or status: no email
+    mission.offer_hours = 24  # not in the calendar: no email
     mission_services.save_mission(mission)
     assert mail.outbox == []
     mission.start_date += timedelta(days=7)
@@ -180,7 +180,7 @@ def test_a_missions_new_dates_send_its_confirmed_applicants_an_updated_request(c
     mission_services.save_mission(mission)
     (update,) = mail.outbox
     assert update.to == [accepted.person.user.email]
-    assert update.subject == "Updated: Renamed mission"
+    assert update.subject == f"Updated: {mission.title_en}"
     method, data = calendar_of(update)
     parsed = only_event(data)
     assert (method, parsed.uid, parsed.sequence, parsed.start) == (
@@ -406,3 +406,55 @@ def test_an_unpublished_events_email_is_titled_withdrawn_and_has_no_dead_link(cl
     sent = {m.to[0]: m for m in mail.outbox}
     assert sent[english.user.email].subject == "Withdrawn: Studio visit"
     assert f"/events/{event.slug}/" in sent[english.user.email].body
+
+
+def test_a_new_title_or_description_raises_the_sequence_and_updates_the_invitations(client):
+    """RFC 5546: title and description are significant; an accepted invitation must not
+    keep the old title. Each language's field counts; each change is one update."""
+    event = EventFactory(capacity=5, title_en="Pitch day", title_fr="Journée pitch")
+    english, french = PersonFactory(language="en"), PersonFactory(language="fr")
+    register_for_event(english, event)
+    register_for_event(french, event)
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.title_en = "Pitch day: animation"
+    event_services.save_event(event)
+    event.description_fr = "Nouveau programme\u00a0: dix studios."
+    event_services.save_event(event)
+    assert event.sequence == 2
+    sent = {}
+    for message in mail.outbox:
+        method, data = calendar_of(message)
+        parsed = only_event(data)
+        sent.setdefault(message.to[0], []).append((method, parsed.sequence, parsed.summary))
+    assert sent[english.user.email] == [
+        ("REQUEST", 1, "Pitch day: animation"),
+        ("REQUEST", 2, "Pitch day: animation"),
+    ]
+    assert sent[french.user.email] == [
+        ("REQUEST", 1, "Journée pitch"),
+        ("REQUEST", 2, "Journée pitch"),
+    ]
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects[english.user.email] == "Updated: Pitch day: animation"
+    assert subjects[french.user.email] == "Modifié\u00a0: Journée pitch"
+    _token, secret = event_services.create_feed_token(french, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert feed[f"event-{event.pk}@international.primi"].sequence == 2
+    assert "Nouveau programme" in feed[f"event-{event.pk}@international.primi"].description
+
+
+def test_a_missions_new_title_or_summary_updates_its_applicants_invitation():
+    mission = MissionFactory(capacity=5, title_en="Toronto 2027")
+    accepted = _accepted(mission)
+    mail.outbox.clear()
+    mission.refresh_from_db()
+    mission.title_en = "Toronto 2027: games"
+    mission_services.save_mission(mission)
+    mission.summary_fr = "Résumé revu"
+    mission_services.save_mission(mission)
+    first, second = mail.outbox
+    assert first.to == [accepted.person.user.email]
+    assert first.subject == "Updated: Toronto 2027: games"
+    assert [only_event(calendar_of(m)[1]).sequence for m in (first, second)] == [1, 2]
+    assert only_event(calendar_of(first)[1]).summary == "Toronto 2027: games"

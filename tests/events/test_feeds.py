@@ -207,28 +207,34 @@ def test_cancelled_event_stays_thirty_days_with_higher_sequence(client):
     assert b"BEGIN:VEVENT" not in gone.content
 
 
-def test_sequence_rises_with_time_place_or_status_only(client):
+def test_sequence_rises_with_title_description_time_place_or_status_only(client):
     event = EventFactory()
-    event.title_fr = "Nouveau titre"
+    event.capacity = 40  # not in the calendar
     services.save_event(event)
     assert event.sequence == 0
+    event.title_fr = "Nouveau titre"
+    services.save_event(event)
+    assert event.sequence == 1
     event.starts_at += timedelta(hours=1)
     event.ends_at += timedelta(hours=1)
     services.save_event(event)
-    assert event.sequence == 1
+    assert event.sequence == 2
     event.city = "Nice"
     services.save_event(event)
-    assert event.sequence == 2
+    assert event.sequence == 3
     event.status = Event.Status.CANCELLED
     services.save_event(event)
     event.status = Event.Status.PUBLISHED
     services.save_event(event)
     event.refresh_from_db()
-    assert event.sequence == 4 and event.cancelled_at is None
+    assert event.sequence == 5 and event.cancelled_at is None
+    event.description_en = "New description"
+    services.save_event(event)
+    assert event.sequence == 6
     stale = Event.objects.get(pk=event.pk)
     stale.sequence = 0  # a stale copy never lowers it
     services.save_event(stale)
-    assert Event.objects.get(pk=event.pk).sequence == 4
+    assert Event.objects.get(pk=event.pk).sequence == 6
 
 
 def test_mission_sequence_and_cancellation(client):
