@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET
 from bookings import dashboard as figures
 from bookings.charts import bar_chart
 from bookings.exports import FORMULA_STARTS
-from bookings.permissions import staff_required
 from missions.models import Mission
+from primi_site.permissions import staff_required
 
 
 @never_cache

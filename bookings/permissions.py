@@ -1,17 +1,21 @@
 """Who may see and change which registration: fetch-and-authorise functions.
 
-Another person's registration is a 404 everywhere (pages and API alike).
+Another person's registration is a 404 everywhere (pages and API alike). Who is staff,
+and the door of the staff pages, are `primi_site.permissions`' one rule.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from bookings.models import Registration
 from primi_site.middleware import person_of
+from primi_site.permissions import is_staff, staff_required
+
+__all__ = [
+    "get_registration_for_staff_or_404",
+    "get_registration_for_user_or_404",
+    "is_staff",
+    "staff_required",
+]
 
 
 def get_registration_for_user_or_404(user, registration_id: int) -> Registration:
@@ -29,14 +33,6 @@ def get_registration_for_user_or_404(user, registration_id: int) -> Registration
     return registration
 
 
-def is_staff(user) -> bool:
-    """The cluster's staff, as the API knows them: a Django staff account, or a person
-    with the staff role (`primi_site.permissions.is_staff`), and active."""
-    from primi_site.permissions import is_staff as is_cluster_staff
-
-    return bool(user.is_authenticated and user.is_active and is_cluster_staff(user))
-
-
 def get_registration_for_staff_or_404(user, registration_id: int) -> Registration:
     if not is_staff(user):
         raise Http404
@@ -50,17 +46,3 @@ def get_registration_for_staff_or_404(user, registration_id: int) -> Registratio
     if registration is None:
         raise Http404
     return registration
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sign-in page for visitors, 403 for signed-in people who are not staff."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

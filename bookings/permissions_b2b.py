@@ -10,10 +10,7 @@ from django.http import Http404
 from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun
 from events.models import Event
 from primi_site.middleware import person_of
-
-
-def is_b2b_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff)
+from primi_site.permissions import is_staff
 
 
 def get_session_or_404(slug: str) -> B2BSession:
@@ -60,7 +57,7 @@ def get_participant_for_user_or_404(session: B2BSession, user) -> B2BParticipant
 
 def may_see_directory(session: B2BSession, user, participant: B2BParticipant | None) -> bool:
     """Staff always; participants of the session once the staff opened the directory."""
-    if is_b2b_staff(user):
+    if is_staff(user):
         return True
     return participant is not None and session.directory_open
 
@@ -68,7 +65,7 @@ def may_see_directory(session: B2BSession, user, participant: B2BParticipant | N
 def _listed_for(user) -> Q:
     """Approved profiles; others than the staff see only those agreed to be listed."""
     approved = Q(status=B2BParticipant.Status.APPROVED)
-    if is_b2b_staff(user):
+    if is_staff(user):
         return approved
     return approved & Q(directory_consent_at__isnull=False)
 

@@ -33,7 +33,6 @@ from bookings.models import RegistrationState
 from bookings.permissions import (
     get_registration_for_staff_or_404,
     get_registration_for_user_or_404,
-    staff_required,
 )
 from bookings.services import applications, invitations, registrations
 from bookings.services.common import profile_of
@@ -42,6 +41,7 @@ from missions.queries import public_mission
 from primi_site import auth_backends
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
+from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
 
 REVIEW_PAGE_SIZE = 50

@@ -41,7 +41,6 @@ from bookings.permissions_b2b import (
     get_request_for_user_or_404,
     get_run_or_404,
     get_session_or_404,
-    is_b2b_staff,
     may_see_directory,
     participant_of,
 )
@@ -52,6 +51,7 @@ from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
 from primi_site.middleware import person_of
+from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
 
 DIRECTORY_PAGE = 24
@@ -59,11 +59,6 @@ DIRECTORY_PAGE = 24
 
 def _fail(request: HttpRequest, error: BookingError) -> None:
     messages.error(request, error.message)
-
-
-def _staff_only(request: HttpRequest) -> None:
-    if not is_b2b_staff(request.user):
-        raise Http404
 
 
 def session_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -74,7 +69,6 @@ def session_home(request: HttpRequest, slug: str) -> HttpResponse:
         "event": session.event,
         "participant": participant,
         "can_see_directory": may_see_directory(session, request.user, participant),
-        "is_staff": is_b2b_staff(request.user),
         "slot_count": Slot.objects.filter(session=session).count(),
     }
     return render(request, "bookings/b2b/session.html", context)
@@ -447,9 +441,8 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # Staff ------------------------------------------------------------------------------
 
 
-@login_required
+@staff_required
 def staff_grid(request: HttpRequest, slug: str) -> HttpResponse:
-    _staff_only(request)
     session = get_session_or_404(slug)
     language = page_language(get_language())
     free = _("free")
@@ -490,9 +483,8 @@ def _figures_response(request: HttpRequest, title: str, sessions, filename: str,
     )
 
 
-@login_required
+@staff_required
 def staff_figures(request: HttpRequest, slug: str) -> HttpResponse:
-    _staff_only(request)
     session = get_session_or_404(slug)
     return _figures_response(
         request,
@@ -503,9 +495,8 @@ def staff_figures(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def mission_figures(request: HttpRequest, slug: str) -> HttpResponse:
-    _staff_only(request)
     mission = get_object_or_404(Mission, slug=slug)
     sessions = list(queries.b2b_sessions_of_mission(mission))
     return _figures_response(
@@ -517,10 +508,9 @@ def mission_figures(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+@staff_required
 def staff_instance(request: HttpRequest, slug: str) -> JsonResponse:
     """The session as a `primi-b2b/1` instance, for the scheduler."""
-    _staff_only(request)
     session = get_session_or_404(slug)
     response = JsonResponse(session_to_instance(session), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="b2b-{slug}.json"'
@@ -534,10 +524,9 @@ def _run_or_404(session, pk: int) -> ScheduleRun:
     return get_run_or_404(session, pk)
 
 
-@login_required
+@staff_required
 def staff_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The runs of the session, and the form that starts one."""
-    _staff_only(request)
     session = get_session_or_404(slug)
     form = ScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -580,10 +569,9 @@ def progress_of(run: ScheduleRun) -> dict:
     }
 
 
-@login_required
+@staff_required
 def staff_schedule_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A run: its progress while it works (the page refreshes itself), then the preview."""
-    _staff_only(request)
     session = get_session_or_404(slug)
     run = _run_or_404(session, pk)
     context = {"session": session, "event": session.event, "run": run}
@@ -600,16 +588,14 @@ def staff_schedule_run(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return render(request, "bookings/b2b/staff_run.html", context)
 
 
-@login_required
+@staff_required
 def staff_schedule_progress(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
-    _staff_only(request)
     return JsonResponse(progress_of(_run_or_404(get_session_or_404(slug), pk)))
 
 
-@login_required
+@staff_required
 @require_POST
 def staff_schedule_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    _staff_only(request)
     session = get_session_or_404(slug)
     run = _run_or_404(session, pk)
     try:

@@ -43,7 +43,7 @@ def me(request: HttpRequest) -> dict:
         "username": user.get_username(),
         "display_name": user.get_full_name() or user.get_username(),
         "email": user.email,
-        "role": person.role if person else ("staff" if user.is_staff else None),
+        "role": person.role if person else ("staff" if is_staff(user) else None),
         "is_staff": is_staff(user),
         "language": person.language if person else "fr",
         "time_zone": person.time_zone if person else "Europe/Paris",

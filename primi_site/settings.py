@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "primi_site.context_processors.site",
+                "primi_site.context_processors.staff",
             ],
         },
     },

@@ -11,6 +11,7 @@ from bookings.services.common import cancellation_deadline, check_target_open
 from bookings.services.seats import free_seats
 from events.models import Event
 from primi_site.middleware import person_of
+from primi_site.permissions import is_staff
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def registration_box(context, target) -> dict:
         closed_because = ""
     except RegistrationClosed as error:
         closed_because = str(error)
-    is_staff = request.user.is_authenticated and request.user.is_staff
+    staff = is_staff(request.user)
     is_event = isinstance(target, Event)
     return {
         "request": request,
@@ -38,8 +39,9 @@ def registration_box(context, target) -> dict:
         "closed_because": closed_because,
         # Mission seats are the staff's decision: only events show what is left.
         "free": free_seats(target) if is_event and target.capacity is not None else None,
-        "counts": _labelled(queries.counts_by_state(target)) if is_staff else None,
-        "is_staff": is_staff,
+        "counts": _labelled(queries.counts_by_state(target)) if staff else None,
+        # The site-wide context value, which an inclusion tag's own context does not carry.
+        "is_staff_member": staff,
     }
 
 

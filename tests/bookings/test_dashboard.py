@@ -168,8 +168,8 @@ def test_the_csv_export_holds_every_figure(client):
 
 def test_the_dashboard_is_closed_to_members(client):
     client.force_login(PersonFactory().user)
-    assert client.get("/en/staff/dashboard/2031/").status_code == 403
-    assert client.get("/en/staff/dashboard/2031/export.csv").status_code == 403
+    assert client.get("/en/staff/dashboard/2031/").status_code == 404
+    assert client.get("/en/staff/dashboard/2031/export.csv").status_code == 404
     client.logout()
     assert client.get("/en/staff/dashboard/")["Location"].startswith("/en/account/login/")
 

@@ -140,8 +140,8 @@ def test_apply_form_requires_every_answer_and_then_records_them(client):
 
 def test_staff_pages_are_closed_to_members(client):
     signed_in(client)
-    assert client.get("/en/staff/registrations/").status_code == 403
-    assert client.get("/en/staff/registrations/export.csv").status_code == 403
+    assert client.get("/en/staff/registrations/").status_code == 404
+    assert client.get("/en/staff/registrations/export.csv").status_code == 404
     client.logout()
     assert client.get("/en/staff/registrations/")["Location"].startswith("/en/account/login/")
 

@@ -10,13 +10,15 @@ status, carries `Cache-Control: private` (or a view's deliberate `public`). The 
 the objects in the URLs (their registration, tokens); the delegate and staff do not own them.
 """
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 L = "login"
 PUBLIC = ("GET", 200, 200, 200, 200)
 SIGNED_IN = ("GET", L, 200, 200, 200)
-STAFF_ONLY = ("GET", L, 403, 403, 200)
+STAFF_ONLY = ("GET", L, 404, 404, 200)
 OWNER_POST = ("POST", L, 302, 404, 404)
 API_PUBLIC = ("GET", 200, 200, 200, 200)
 API_PERSONAL = ("GET", 401, 200, 200, 200)  # a token, or the signed-in session
@@ -82,7 +84,7 @@ RULES = {
     "staff_registration": STAFF_ONLY,
     "staff_export": STAFF_ONLY,
     "staff_invite": STAFF_ONLY,
-    "staff_dashboard": ("GET", L, 403, 403, 302),  # to the current season
+    "staff_dashboard": ("GET", L, 404, 404, 302),  # to the current season
     "staff_dashboard_season": STAFF_ONLY,
     "staff_dashboard_season_csv": STAFF_ONLY,
     "staff_dashboard_mission": STAFF_ONLY,
@@ -237,3 +239,96 @@ def test_each_role_gets_the_expected_answer(client, world, name):
             answers.append((role, response.status_code))
     got = dict(answers)
     assert [got[role] for role in ROLES] == expected, f"{method} {url}"
+
+
+# The one staff rule (`primi_site.permissions.is_staff`) ------------------------------
+# The door of the staff pages (`staff_required`) answers the same everywhere: a visitor
+# is sent to sign in, a signed-in person without the right gets 404. The staff API keeps
+# the API's own answers (401 without credentials, 403 `staff_only`) on the same rule.
+
+
+def staff_pages() -> list[str]:
+    """Every page behind the staff's door, found from the URL resolver."""
+    return sorted(
+        name
+        for name, pattern in named_patterns()
+        if getattr(getattr(pattern, "callback", None), "staff_only", False)
+    )
+
+
+def staff_api_routes() -> list[str]:
+    """Every API route of the staff: refused to members and delegates as `staff_only`."""
+    return sorted(
+        name
+        for name, (_method, anonymous, member, delegate, _staff) in RULES.items()
+        if name.startswith("api:") and (anonymous, member, delegate) == (401, 403, 403)
+    )
+
+
+def test_every_staff_page_is_behind_the_one_door():
+    """A page under `staff/`, or one its rule keeps for the staff, uses `staff_required`;
+    and every page behind it answers visitors and the others alike."""
+    under_staff = {
+        name
+        for name, pattern in named_patterns()
+        if not name.startswith(("api:", "admin:")) and "staff/" in str(pattern.pattern)
+    }
+    kept_for_staff = {
+        name
+        for name, (_method, anonymous, member, delegate, staff) in RULES.items()
+        if not name.startswith("api:") and (anonymous, member, delegate) == (L, 404, 404)
+        if staff != 404
+    }
+    pages = staff_pages()
+    assert sorted(under_staff | kept_for_staff) == pages
+    assert {name: RULES[name][1:4] for name in pages} == dict.fromkeys(pages, (L, 404, 404))
+
+
+def staff_account(kind: str):
+    from missions.models import Person
+    from tests.factories import PersonFactory, StaffUserFactory
+
+    if kind == "staff role, no flag":
+        return PersonFactory(role=Person.Role.STAFF).user
+    return StaffUserFactory()  # the flag alone, no profile, as `createsuperuser` leaves it
+
+
+def answer_of(response, url: str):
+    """ "login" for the sign-in page (that brings back to `url`), else the status code."""
+    if response.status_code == 302 and "/account/login/" in response["Location"]:
+        assert response["Location"].endswith("?next=" + quote(url, safe="/")), url
+        return L
+    return response.status_code
+
+
+@pytest.mark.parametrize(
+    "kind,name",
+    [
+        (kind, name)
+        for kind in ("staff role, no flag", "staff flag, no role")
+        for name in staff_pages() + staff_api_routes()
+    ],
+)
+def test_every_staff_url_answers_staff_by_role_or_flag_alike(client, world, kind, name):
+    """A visitor, a member, then staff by the role alone or by the flag alone: the staff
+    get the answer of the world's staff (flag and role), on every staff page and route."""
+    method, anonymous, member, _delegate, staff = RULES[name]
+    url = url_for(name, dict(named_patterns())[name], world)
+    dashboard_link = f'href="{reverse("staff_dashboard")}"'
+    got = {}
+    for who, user in (
+        ("visitor", None),
+        ("member", world.people["member"].user),
+        (kind, staff_account(kind)),
+    ):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, method.lower())(url)
+        got[who] = answer_of(response, url)
+        if response.status_code == 404 and not name.startswith("api:"):
+            assert "404.html" in [template.name for template in response.templates], url
+        if response["Content-Type"].startswith("text/html") and response.status_code != 302:
+            # The menu's staff links follow the same rule as the door.
+            assert (dashboard_link in response.content.decode()) is (who == kind), (who, url)
+    assert got == {"visitor": anonymous, "member": member, kind: staff}, f"{method} {url}"
