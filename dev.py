@@ -135,6 +135,60 @@ def pytest_pass(label: str, extra_env: dict, args: list[str]) -> dict:
     return counts
 
 
+# What the skipped tests of each kind need, and how a newcomer turns them on.
+ENABLE = {
+    "browser": (
+        "a browser (Chromium, driven by Playwright)",
+        "apt-get install chromium (Debian's build at /usr/bin/chromium; nothing is downloaded)",
+    ),
+    "postgres": (
+        "PostgreSQL",
+        "start it on 127.0.0.1:5432 (pg_ctlcluster <version> main start, or apt-get install "
+        "postgresql postgresql-client), or point POSTGRES_TEST_URL=postgres://user@host:port/db "
+        "at one",
+    ),
+    "redis": (
+        "Redis",
+        "start it on 127.0.0.1:6379 (redis-server --daemonize yes, or apt-get install "
+        "redis-server)",
+    ),
+    "other": ("something else", "see each reason"),
+}
+
+
+def tests_word(count: int) -> str:
+    return f"{count} test" if count == 1 else f"{count} tests"
+
+
+def skip_summary(passes: dict, postgres_reason: str | None) -> list[str]:
+    """Plain lines: which tests were skipped, grouped by what they need, and how to run them."""
+    groups: dict[str, dict[str, list[str]]] = {}
+    for label, counts in passes.items():
+        for skip in counts.get("skips", []):
+            reasons = groups.setdefault(skip["needs"], {})
+            reasons.setdefault(skip["reason"], []).append(f"{skip['test']} ({label})")
+    lines = []
+    if postgres_reason is not None:
+        lines.append(
+            f"- the PostgreSQL pass did not run (nothing answers at {POSTGRES_URL}: "
+            f"{postgres_reason}); the tests that touch the database ran on SQLite only and "
+            "the PostgreSQL-only ones (concurrency, locks) not at all."
+        )
+        lines.append(f"  To run it: {ENABLE['postgres'][1]}.")
+    for need in ("browser", "postgres", "redis", "other"):
+        reasons = groups.get(need)
+        if not reasons:
+            continue
+        total = sum(len(tests) for tests in reasons.values())
+        lines.append(f"- {tests_word(total)} skipped: they need {ENABLE[need][0]}.")
+        for reason, tests in sorted(reasons.items()):
+            lines.append(f"    {tests_word(len(tests))}: {reason} (e.g. {tests[0]})")
+        lines.append(f"  To run them: {ENABLE[need][1]}.")
+    if lines:
+        lines.insert(0, "Skipped, and how to run them:")
+    return lines
+
+
 def test(options: argparse.Namespace) -> None:
     ensure_venv("requirements-dev.txt")
     env = {
@@ -168,6 +222,10 @@ def test(options: argparse.Namespace) -> None:
         say(f"PostgreSQL pass SKIPPED: nothing answers at {POSTGRES_URL} ({reason})")
 
     print()
+    summary = skip_summary(passes, reason)
+    if summary:
+        print("\n".join(summary))
+        print()
     for label, counts in passes.items():
         print(
             f"{label}: {counts['passed']} passed, {counts['failed']} failed, "

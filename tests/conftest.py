@@ -5,7 +5,8 @@
   marked `postgres` are left to the PostgreSQL pass.
 - With CI=true, a test that needs PostgreSQL, Redis, real concurrency or a browser
   may not be skipped: its skip is turned into a failure.
-- PRIMI_RESULTS_FILE receives the pass's counts, for the summary of `dev.py test`.
+- PRIMI_RESULTS_FILE receives the pass's counts and why each skipped test was skipped
+  (what it needs: browser, postgres, redis), for the summary of `dev.py test`.
 """
 
 import json
@@ -46,16 +47,45 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         report.longrepr = f"CI=true forbids skipping this test: {reason}"
 
 
+def skip_reason(report) -> str:
+    text = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+def skip_need(report) -> str:
+    """What a skipped test needs: browser, postgres, redis or other (its reason says)."""
+    reason = skip_reason(report).lower()
+    for need, words in (
+        ("browser", ("chromium", "playwright", "browser")),
+        ("redis", ("redis",)),
+        ("postgres", ("postgresql", "pg_dump", "postgres")),
+    ):
+        if any(word in reason for word in words):
+            return need
+    keywords = getattr(report, "keywords", {}) or {}
+    for need, markers in (("browser", ("browser",)), ("redis", ("redis",))):
+        if any(marker in keywords for marker in markers):
+            return need
+    if "postgres" in keywords or "concurrency" in keywords:
+        return "postgres"
+    return "other"
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     target = os.environ.get("PRIMI_RESULTS_FILE")
     if not target:
         return
     stats = terminalreporter.stats
+    skipped = [r for r in stats.get("skipped", []) if getattr(r, "longrepr", None) is not None]
     counts = {
         "passed": len(stats.get("passed", [])),
         "failed": len(stats.get("failed", [])),
         "skipped": len(stats.get("skipped", [])),
         "errors": len(stats.get("error", [])),
+        # Why each was skipped, for the plain summary of `dev.py test`.
+        "skips": [
+            {"test": r.nodeid, "needs": skip_need(r), "reason": skip_reason(r)} for r in skipped
+        ],
     }
     with open(target, "w", encoding="utf-8") as handle:
         json.dump(counts, handle)
@@ -78,6 +108,22 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# A second into a day (2027-01-15 00:00:01 UTC): every fixed window (s, min, h, day) of the
+# rate limits holds a whole test, however slowly it runs.
+THROTTLE_NOW = 1_799_971_201.0
+
+
+@pytest.fixture(autouse=True)
+def _throttle_clock(monkeypatch):
+    """The rate limits count in fixed windows of the wall clock: a test whose requests
+    straddled two windows would find a fresh bucket. Their clock stands still."""
+    from types import SimpleNamespace
+
+    from primi_site import api_throttle
+
+    monkeypatch.setattr(api_throttle, "time", SimpleNamespace(time=lambda: THROTTLE_NOW))
 
 
 @pytest.fixture

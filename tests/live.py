@@ -95,7 +95,7 @@ def start_gunicorn(
     settings_module: str = "primi_site.test_settings",
     env: dict[str, str] | None = None,
     log_dir: Path | None = None,
-    timeout: float = 30,
+    timeout: float = 120,  # a guard: the server is polled until it answers
 ) -> LiveServer:
     """Start gunicorn on a free port against `database` (a URL); wait until it answers."""
     port = free_port()

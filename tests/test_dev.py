@@ -111,3 +111,76 @@ def test_settings_refuse_a_site_url_without_its_scheme():
     )
     assert result.returncode != 0
     assert "SITE_URL must be the site's address with http:// or https://" in result.stderr
+
+
+def test_dev_test_says_which_tests_it_skipped_why_and_how_to_run_them(dev, tmp_path):
+    results = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if k not in {"CI", "DATABASE_URL", "PRIMI_DB_PASS"}}
+    env.update(
+        PRIMI_RESULTS_FILE=str(results),
+        REDIS_TEST_URL="redis://127.0.0.1:1/15",  # nothing answers there
+        PRIMI_B2B_SHARED=str(tmp_path / "absent"),
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nomigrations",  # the tables only, quicker: nothing here reads a row
+            "tests/primi_site/test_api_redis.py::test_throttle_counters_in_redis_are_seen_by_another_process",
+            "tests/bookings/test_b2b_withdrawal_race.py::test_a_booking_waiting_on_a_withdrawal_is_refused",
+            "tests/bookings/scheduling/test_shared_instances.py",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    counts = json.loads(results.read_text())
+    assert (counts["passed"], counts["skipped"]) == (0, 4)
+    assert sorted(skip["needs"] for skip in counts["skips"]) == [
+        "other",
+        "other",
+        "postgres",
+        "redis",
+    ]
+    lines = dev.skip_summary({"SQLite": counts}, None)
+    text = "\n".join(lines)
+    assert lines[0] == "Skipped, and how to run them:"
+    assert "- 1 test skipped: they need PostgreSQL." in lines
+    assert "- 1 test skipped: they need Redis." in lines
+    assert "- 2 tests skipped: they need something else." in lines
+    assert "Redis does not answer at redis://127.0.0.1:1/15" in text
+    assert "To run them: start it on 127.0.0.1:6379 (redis-server" in text
+    assert "POSTGRES_TEST_URL" in text
+    assert "shared B2B instances not found" in text
+
+
+def test_the_summary_names_a_missing_browser_and_a_postgresql_pass_not_run(dev):
+    browser = {"test": "tests/e2e/test_journeys.py::test_apply", "needs": "browser"}
+    passes = {
+        "SQLite": {"skips": []},
+        "PostgreSQL": {
+            "skips": [
+                {**browser, "reason": "needs Debian's chromium at /usr/bin/chromium"},
+                {
+                    **browser,
+                    "test": "tests/e2e/test_journeys.py::test_waitlist",
+                    "reason": "needs Debian's chromium at /usr/bin/chromium",
+                },
+            ]
+        },
+    }
+    lines = dev.skip_summary(passes, "connection refused")
+    assert lines[1].startswith("- the PostgreSQL pass did not run (nothing answers at ")
+    assert "- 2 tests skipped: they need a browser (Chromium, driven by Playwright)." in lines
+    assert (
+        "    2 tests: needs Debian's chromium at /usr/bin/chromium "
+        "(e.g. tests/e2e/test_journeys.py::test_apply (PostgreSQL))"
+    ) in lines
+    assert any(line.startswith("  To run them: apt-get install chromium") for line in lines)
+    assert dev.skip_summary({"SQLite": {"skips": []}}, None) == []

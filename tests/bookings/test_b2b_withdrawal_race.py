@@ -7,6 +7,7 @@ off, shows the harness does catch the meeting slipping in.
 """
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -52,11 +53,31 @@ def race(session, member, delegate) -> dict:
     with transaction.atomic():
         withdraw_participant(B2BParticipant.objects.get(pk=member.pk), None, "")
         booking.start()
-        booking.join(timeout=1.5)  # with the locks it waits here for the commit
-        outcome["waited"] = booking.is_alive()
-    booking.join(timeout=20)
+        # With the locks it waits here for the commit: seen in PostgreSQL, not guessed
+        # from the clock, so that a slow machine cannot pass for a waiting booking.
+        outcome["waited"] = blocked_on_a_lock(booking)
+    booking.join(timeout=120)
     assert not booking.is_alive()
     return outcome
+
+
+def blocked_on_a_lock(thread: threading.Thread, guard: float = 120) -> bool:
+    """True once another connection of this database waits for a lock while `thread`
+    runs; False when `thread` ends first. `guard` only bounds a hung run."""
+    ends = time.monotonic() + guard
+    with connection.cursor() as cursor:
+        while thread.is_alive():
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else fixed for the transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            if time.monotonic() > ends:
+                raise AssertionError(f"the booking neither waited nor ended in {guard} s")
+            thread.join(timeout=0.02)
+    return False
 
 
 def test_a_booking_waiting_on_a_withdrawal_is_refused(session, member, delegate):

@@ -194,7 +194,7 @@ def open_journey(browser, server):
             context.add_cookies([{"name": "sessionid", "value": session_key, "url": server.url}])
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)  # a guard: each wait ends when its condition holds
         return Journey(name, language, size, server, page, javascript=javascript)
 
     yield open_

@@ -433,7 +433,7 @@ def progress_journey(open_journey, language, size, javascript):
     scheduler._write_progress(run.pk, (7, 2, 1.5))
     page.wait_for_function(
         "document.querySelector('[data-field=best_breaks]').textContent.trim() === '7'",
-        timeout=8_000,
+        timeout=30_000,
     )
     assert plain(progress.locator("[data-field=state_label]").inner_text()) == say(
         language, "Running"
@@ -444,7 +444,7 @@ def progress_journey(open_journey, language, size, javascript):
     ScheduleRun.objects.filter(pk=run.pk).update(state="queued")
     run = scheduler.run_schedule(run.pk)
     assert run.state == "done"
-    page.locator("form[action$='/publish/'] button").wait_for(timeout=10_000)
+    page.locator("form[action$='/publish/'] button").wait_for(timeout=30_000)
     journey.check("done")
     assert page.locator("[data-field=best_breaks]").inner_text() == str(run.best_breaks)
     assert page.locator('meta[http-equiv="refresh"]').count() == 0

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# Seconds. The small instances of these tests are proven optimal (or infeasible) by a
+# search that stops on its proof in a fraction of a second; the limit is only a guard,
+# far from anything a loaded machine needs, so that no result depends on its speed.
+GENEROUS = 120.0
+
 
 def make_instance(
     slots: int,

@@ -34,7 +34,7 @@ def run_main(argv):
 
 def test_solution_goes_to_stdout_with_exit_0(tmp_path):
     data = small()
-    code, out, err = run_main([write(tmp_path, data), "--time-limit", "3"])
+    code, out, err = run_main([write(tmp_path, data), "--time-limit", "120"])
     assert code == 0
     solution = json.loads(out)
     assert solution["instance"] == "cli-case"
@@ -46,7 +46,7 @@ def test_solution_goes_to_stdout_with_exit_0(tmp_path):
 def test_out_file_is_written_and_exit_0_even_when_infeasible(tmp_path):
     data = make_instance(1, [(1, 1, 2), (2, 1, 3)])
     target = tmp_path / "solution.json"
-    code, out, err = run_main([write(tmp_path, data), "--out", str(target), "--time-limit", "2"])
+    code, out, err = run_main([write(tmp_path, data), "--out", str(target), "--time-limit", "120"])
     assert code == 0
     assert out == ""
     solution = json.loads(target.read_text(encoding="utf-8"))
@@ -101,7 +101,7 @@ def test_management_command_writes_the_solution(tmp_path):
         "b2b_solve",
         write(tmp_path, data),
         "--time-limit",
-        "3",
+        "120",
         "--out",
         str(target),
         stderr=io.StringIO(),

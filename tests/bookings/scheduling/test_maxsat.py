@@ -12,7 +12,7 @@ from bookings.scheduling.bounds import lower_bound, participant_bounds
 from bookings.scheduling.maxsat import participant_minimum, solve_maxsat
 from bookings.scheduling.model import Problem
 
-from .builders import make_instance
+from .builders import GENEROUS, make_instance
 from .test_solve import brute_force_optimum
 from .validator import validate
 
@@ -39,7 +39,7 @@ def random_instance(seed: int, fairness) -> dict:
 def test_maxsat_optimum_matches_brute_force(seed, fairness):
     data = random_instance(seed, fairness)
     expected = brute_force_optimum(data)
-    result = solve_maxsat(problem_of(data), fairness=True, deadline=time.monotonic() + 10)
+    result = solve_maxsat(problem_of(data), fairness=True, deadline=time.monotonic() + GENEROUS)
     if expected is None:
         assert result.status == "INFEASIBLE"
         return
@@ -68,7 +68,7 @@ def test_fairness_when_nobody_can_be_without_breaks():
     forbidden = {p: [2] for p in (1, 2, 3, 4)}
     data = make_instance(4, meetings, tables=2, forbidden=forbidden, fairness=0)
     expected = brute_force_optimum(data)
-    result = solve_maxsat(problem_of(data), fairness=True, deadline=time.monotonic() + 10)
+    result = solve_maxsat(problem_of(data), fairness=True, deadline=time.monotonic() + GENEROUS)
     assert result.status == ("INFEASIBLE" if expected is None else "OPTIMAL")
     if expected is not None:
         assert result.breaks == expected
@@ -80,8 +80,8 @@ def test_participant_minimum_sees_a_forced_gap():
         5, [(1, 1, 2), (2, 1, 3), (3, 1, 4)], forbidden={1: [3], 2: [4, 5]}, fairness=None
     )
     problem = problem_of(data)
-    assert participant_minimum(problem, False, time.monotonic() + 10) == {1: 1}
-    assert solve_maxsat(problem, fairness=False, deadline=time.monotonic() + 10).breaks == 1
+    assert participant_minimum(problem, False, time.monotonic() + GENEROUS) == {1: 1}
+    assert solve_maxsat(problem, fairness=False, deadline=time.monotonic() + GENEROUS).breaks == 1
 
 
 def test_runs_bound_and_fairness_floor():
@@ -94,20 +94,52 @@ def test_runs_bound_and_fairness_floor():
     assert lower_bound(problem) == 1
 
 
-def test_time_limit_holds_and_the_schedule_is_complete():
+def medium_instance() -> dict:
     rng = random.Random(11)
     people = list(range(1, 25))
     pairs = set()
     while len(pairs) < 70:
         pairs.add(tuple(sorted(rng.sample(people, 2))))
     meetings = [(i + 1, a, b) for i, (a, b) in enumerate(sorted(pairs))]
-    data = make_instance(12, meetings, tables=7, fairness=2)
-    started = time.monotonic()
+    return make_instance(12, meetings, tables=7, fairness=2)
+
+
+def test_a_short_time_limit_still_gives_a_complete_valid_schedule():
+    # Whatever the machine's speed: the greedy start is complete and fair, so the schedule
+    # is; a bound, when one was proven in the time, is a true lower bound.
+    data = medium_instance()
     solution = solve(parse_instance(data), time_limit=2, workers=1).to_json()
-    assert time.monotonic() - started < 4
     assert validate(data, solution) == []
     assert solution["unscheduled"] == []
-    assert solution["bound"] is not None and solution["bound"] <= solution["breaks"]
+    assert solution["status"] in ("optimal", "feasible")
+    assert solution["bound"] is None or solution["bound"] <= solution["breaks"]
+
+
+def test_the_time_limit_cuts_a_long_search():
+    # Without a limit this search goes on for tens of seconds of processor time. Measured
+    # in processor time, which a loaded machine does not inflate (it only slows the wall
+    # clock, which the limit follows): the limit plus the bookkeeping after it.
+    rng = random.Random(3)
+    people = list(range(1, 31))
+    pairs = set()
+    while len(pairs) < 120:
+        pairs.add(tuple(sorted(rng.sample(people, 2))))
+    meetings = [(i + 1, a, b) for i, (a, b) in enumerate(sorted(pairs))]
+    forbidden = {p: rng.sample(range(1, 15), rng.randint(0, 3)) for p in people}
+    data = make_instance(14, meetings, tables=10, forbidden=forbidden, fairness=1)
+    used = time.process_time()
+    solution = solve(parse_instance(data), time_limit=1, workers=1).to_json()
+    assert time.process_time() - used < 1 + 4
+    assert validate(data, solution) == []
+
+
+def test_with_time_enough_the_optimum_is_proven():
+    # The search stops on its proof (under a second on a quiet machine); the limit is a guard.
+    data = medium_instance()
+    solution = solve(parse_instance(data), time_limit=GENEROUS, workers=1).to_json()
+    assert validate(data, solution) == []
+    assert solution["unscheduled"] == []
+    assert (solution["status"], solution["bound"]) == ("optimal", solution["breaks"])
 
 
 def test_large_path_reports_a_lower_bound(monkeypatch):

@@ -17,7 +17,7 @@ def test_shared_instance_gets_a_valid_complete_schedule(name):
     if not path.exists():
         pytest.skip(f"shared B2B instances not found at {path} (set PRIMI_B2B_SHARED)")
     data = json.loads(path.read_text(encoding="utf-8"))
-    solution = solve(parse_instance(data), time_limit=10, workers=2).to_json()
+    solution = solve(parse_instance(data), time_limit=120, workers=2).to_json()
     assert validate(data, solution) == []
     assert solution["unscheduled"] == []
     assert solution["status"] in ("optimal", "feasible")

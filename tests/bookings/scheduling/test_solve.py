@@ -6,10 +6,10 @@ import pytest
 
 from bookings.scheduling import parse_instance, solve
 
-from .builders import make_instance
+from .builders import GENEROUS, make_instance
 from .validator import breaks_of, validate
 
-LIMIT = 5.0
+LIMIT = GENEROUS
 
 
 def run(data: dict, **kwargs) -> dict:
