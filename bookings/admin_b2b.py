@@ -5,8 +5,7 @@ Imported by `bookings.admin`.
 
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bookings.exceptions import BookingError
 from bookings.models import (
@@ -101,7 +100,8 @@ class B2BSessionAdmin(admin.ModelAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(session)s: %(count)s slots.") % {"session": session, "count": count},
+                    ngettext("%(session)s: %(count)s slot.", "%(session)s: %(count)s slots.", count)
+                    % {"session": session, "count": count},
                 )
 
 
@@ -121,7 +121,12 @@ class B2BParticipantAdmin(admin.ModelAdmin):
         staff = person_of(request.user)
         for participant in queryset.select_related("session"):
             services.review_profile(participant, staff, approve=approve)
-        self.message_user(request, _("%(count)s profiles reviewed.") % {"count": queryset.count()})
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)s profile reviewed.", "%(count)s profiles reviewed.", count)
+            % {"count": count},
+        )
 
     @admin.action(description=gettext_lazy("Approve the selected profiles"))
     def approve(self, request, queryset):

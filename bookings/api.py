@@ -55,9 +55,10 @@ def registration_out(registration: Registration, language: str) -> dict:
     """A registration as the API shows it; call inside `translation.override(language)`."""
     target = registration.target
     title = localized(target, "title", language)
-    position = getattr(registration, "waitlist_position", None)
-    if position is None and registration.state == "waitlisted":
-        position = queries.position_of(registration)
+    if hasattr(registration, "waitlist_quota"):  # read with `queries.with_positions`
+        position, quota = registration.waitlist_position, registration.waitlist_quota
+    else:
+        position, quota = queries.waiting_of(registration)
     return {
         "id": registration.pk,
         "target": {
@@ -71,6 +72,7 @@ def registration_out(registration: Registration, language: str) -> dict:
         "state": registration.state,
         "state_label": str(registration.get_state_display()),
         "waitlist_position": position,
+        "waitlist_quota": quota,
         "offer_expires_at": registration.offer_expires_at,
         "decision_reason": registration.decision_reason,
         "created_at": registration.created_at,

@@ -8,8 +8,9 @@ may add series (`b2b_figures`).
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from babel import Locale
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -25,6 +26,7 @@ from bookings.models import (
     RegistrationState,
 )
 from missions.models import Department, Mission
+from primi_site.formatting import babel_locale, format_month
 
 PARTICIPANT_STATES = (RegistrationState.CONFIRMED,)
 
@@ -139,19 +141,20 @@ def _seats(missions: list[Mission], registrations: QuerySet) -> list[MissionSeat
 
 
 def _month_label(value) -> str:
-    return value.strftime("%Y-%m")
+    """The month in the page's language ("décembre 2026", "December 2026")."""
+    return format_month(value.date() if isinstance(value, datetime) else value, get_language())
 
 
 def _over_time(registrations: QuerySet, mission_ids: list[int]) -> list[Series]:
     """Applications received and confirmations given, per month (UTC)."""
     received = {
-        _month_label(row["month"]): row["count"]
+        row["month"].date(): row["count"]
         for row in registrations.annotate(month=TruncMonth("created_at"))
         .values("month")
         .annotate(count=Count("pk"))
     }
     confirmed = {
-        _month_label(row["month"]): row["count"]
+        row["month"].date(): row["count"]
         for row in RegistrationLog.objects.filter(
             registration__mission_id__in=mission_ids, to_state=RegistrationState.CONFIRMED
         )
@@ -162,9 +165,9 @@ def _over_time(registrations: QuerySet, mission_ids: list[int]) -> list[Series]:
     }
     months = sorted(set(received) | set(confirmed))
     series = Series("applications", _("Applications received per month"))
-    series.points = [(month, received.get(month, 0)) for month in months]
+    series.points = [(_month_label(month), received.get(month, 0)) for month in months]
     confirmations = Series("confirmations", _("Confirmations per month"))
-    confirmations.points = [(month, confirmed.get(month, 0)) for month in months]
+    confirmations.points = [(_month_label(month), confirmed.get(month, 0)) for month in months]
     return [series, confirmations]
 
 
@@ -243,7 +246,12 @@ def _by_country(participants: QuerySet) -> Series:
         .order_by("person__organisation__country")
     )
     series = Series("countries", _("Participants by country"))
-    series.points = [(row["person__organisation__country"] or "—", row["count"]) for row in rows]
+    names = Locale.parse(babel_locale(get_language())).territories
+    series.points = [
+        (names.get(code, code) if (code := row["person__organisation__country"]) else "—",
+         row["count"])
+        for row in rows
+    ]  # fmt: skip
     return series
 
 

@@ -8,7 +8,9 @@ its HTTP status: `Conflict` is 409 (the state of the world says no: slot taken, 
 withdrawn), `Invalid` and `NotAllowed` are 422 (the input or the session's rules say no).
 """
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class RegistrationError(Exception):
@@ -72,10 +74,29 @@ class UsedInvitation(InvalidInvitation):
     message = _("This invitation has already been used. Sign in to see your registration.")
 
 
+class counted:
+    """A message in plural forms: `choose(n)` with the error's `key` param as n, read in
+    the active language when the error is shown (`message = counted("seats", lambda n:
+    ngettext(..., n))`)."""
+
+    def __init__(self, key: str, choose) -> None:
+        self.key, self.choose = key, choose
+
+    def __get__(self, error, owner=None):
+        if error is None:  # read on the class (documentation): lazily, the plural
+            return lazy(self.choose, str)(2)
+        return self.choose((getattr(error, "params", None) or {}).get(self.key, 0))
+
+
 class CapacityBelowConfirmed(RegistrationError):
     code = "capacity_below_confirmed"
-    message = _(
-        "The capacity cannot be lower than the %(count)s seats already confirmed or offered."
+    message = counted(
+        "count",
+        lambda n: ngettext(
+            "The capacity cannot be lower than %(count)s: a seat is already confirmed or offered.",
+            "The capacity cannot be lower than the %(count)s seats already confirmed or offered.",
+            n,
+        ),
     )
 
 
@@ -91,17 +112,34 @@ class InvalidTransition(RegistrationError):
 
 class NoSeatLeft(RegistrationError):
     code = "no_seat_left"
-    message = _("All %(capacity)s seats are taken.")
+    message = counted(
+        "capacity",
+        lambda n: ngettext("The only seat is taken.", "All %(capacity)s seats are taken.", n),
+    )
 
 
 class DepartmentQuotaFull(RegistrationError):
     code = "department_quota_full"
-    message = _("The %(seats)s seats kept for the department %(department)s are taken.")
+    message = counted(
+        "seats",
+        lambda n: ngettext(
+            "The only seat kept for the department %(department)s is taken.",
+            "The %(seats)s seats kept for the department %(department)s are taken.",
+            n,
+        ),
+    )
 
 
 class OrganisationQuotaFull(RegistrationError):
     code = "organisation_quota_full"
-    message = _("%(organisation)s already has its %(seats)s seats on this mission.")
+    message = counted(
+        "seats",
+        lambda n: ngettext(
+            "%(organisation)s already has its seat on this mission (one per organisation).",
+            "%(organisation)s already has its %(seats)s seats on this mission.",
+            n,
+        ),
+    )
 
 
 class OfferExpired(RegistrationError):

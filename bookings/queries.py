@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -12,6 +13,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -91,10 +93,64 @@ def _ahead(target_field: str) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
+def _seats_held_alike(field: str):
+    """Seats of the row's mission held by people whose organisation has the same `field`."""
+    rows = (
+        Registration.objects.filter(
+            mission=OuterRef("mission"),
+            state__in=SEAT_STATES,
+            **{f"person__organisation__{field}": OuterRef(f"person__organisation__{field}")},
+        )
+        .order_by()
+        .values("mission")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+class QuotaWait:
+    """Why a person waits beyond the queue: a quota of the mission is full for them
+    (`seats.quota_problem` in SQL). The seat freed next is not theirs, so no position."""
+
+    ORGANISATION = "organisation"
+    DEPARTMENT = "department"
+
+
 def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Annotate `waitlist_position`: 1 for the first in the queue, None when not waiting."""
-    return registrations.annotate(
+    """Annotate `waitlist_position` (1 for the first in the queue, None when not waiting)
+    and `waitlist_quota`: "organisation" or "department" when a full quota of the mission
+    holds the person back, who then has no position (the next seat cannot be theirs)."""
+    department_quota = Subquery(
+        MissionQuota.objects.filter(
+            mission=OuterRef("mission"), department=OuterRef("person__organisation__department")
+        ).values("seats")[:1],
+        output_field=IntegerField(),
+    )
+    waiting_mission = Q(state=RegistrationState.WAITLISTED, mission__isnull=False)
+    by_organisation = (
+        waiting_mission
+        & Q(person__organisation__isnull=False, mission__seats_per_organisation__isnull=False)
+        & Q(organisation_held__gte=F("mission__seats_per_organisation"))
+    )
+    by_department = (
+        waiting_mission
+        & ~Q(person__organisation__department="")
+        & Q(department_quota__isnull=False, department_held__gte=F("department_quota"))
+    )
+    return registrations.alias(
+        organisation_held=_seats_held_alike("id"),
+        department_held=_seats_held_alike("department"),
+        department_quota=department_quota,
+    ).annotate(
+        waitlist_quota=Case(
+            When(by_organisation, then=Value(QuotaWait.ORGANISATION)),
+            When(by_department, then=Value(QuotaWait.DEPARTMENT)),
+            default=None,
+            output_field=CharField(),
+        ),
         waitlist_position=Case(
+            When(by_organisation | by_department, then=None),
             When(
                 state=RegistrationState.WAITLISTED,
                 event__isnull=False,
@@ -107,22 +163,31 @@ def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registrati
             ),
             default=None,
             output_field=IntegerField(),
-        )
+        ),
     )
 
 
 def position_of(registration: Registration) -> int | None:
+    """The registration's place in its waitlist; None when not waiting, or when a quota
+    holds it back (`quota_wait_of` then says which)."""
+    return waiting_of(registration)[0]
+
+
+def quota_wait_of(registration: Registration) -> str | None:
+    """ "organisation" or "department" when a full quota of the mission holds it back."""
+    return waiting_of(registration)[1]
+
+
+def waiting_of(registration: Registration) -> tuple[int | None, str | None]:
+    """(position, quota) of `with_positions` for one registration, in one query."""
     if registration.state != RegistrationState.WAITLISTED:
-        return None
-    return (
-        waitlist(registration.target)
-        .filter(
-            Q(waitlisted_at__lt=registration.waitlisted_at)
-            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
-        )
-        .count()
-        + 1
+        return None, None
+    row = (
+        with_positions(Registration.objects.filter(pk=registration.pk))
+        .values_list("waitlist_position", "waitlist_quota")
+        .first()
     )
+    return row or (None, None)
 
 
 def active_registration(person: Person | None, target: Target) -> Registration | None:

@@ -65,7 +65,17 @@ class RegistrationOut(Schema):
     target: TargetOut
     state: StateName
     state_label: str
-    waitlist_position: int | None = Field(description="1 for the first waiting; null if not.")
+    waitlist_position: int | None = Field(
+        description="1 for the first waiting; null if not waiting, or held back by a quota."
+    )
+    waitlist_quota: Literal["organisation", "department"] | None = Field(
+        None,
+        description=(
+            "Waiting for a seat of this quota of the mission, which is full for now (the "
+            "organisation's seats, or the department's): the next seat freed is not theirs, "
+            "so there is no position."
+        ),
+    )
     offer_expires_at: datetime | None
     decision_reason: str
     created_at: datetime
@@ -87,6 +97,7 @@ class RegistrationOut(Schema):
                     "state": "waitlisted",
                     "state_label": "Waitlisted",
                     "waitlist_position": 2,
+                    "waitlist_quota": None,
                     "offer_expires_at": None,
                     "decision_reason": "",
                     "created_at": "2027-01-10T09:30:00Z",

@@ -137,11 +137,12 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except RegistrationError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                _("Your registration for “%(title)s” is cancelled.")
-                % {"title": _title(registration.target)},
+            cancelled = (
+                _("Your application for “%(title)s” is withdrawn.")
+                if registration.mission_id
+                else _("Your registration for “%(title)s” is cancelled.")
             )
+            messages.success(request, cancelled % {"title": _title(registration.target)})
         return redirect("my_registrations")
     return render(request, "bookings/cancel.html", {"registration": registration, "form": form})
 
@@ -243,7 +244,12 @@ def staff_review(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         bulk = BulkDecisionForm(request.POST)
         if bulk.is_valid():
-            chosen = {registration.pk for registration in bulk.cleaned_data["registrations"]}
+            chosen = {
+                registration.pk: registration.person
+                for registration in bulk.cleaned_data["registrations"].select_related(
+                    "person__user"
+                )
+            }
             # In the list's order (first come first), as the boxes were ticked.
             ids = [int(pk) for pk in request.POST.getlist("registrations") if int(pk) in chosen]
             outcomes = applications.decide_many(
@@ -264,8 +270,8 @@ def staff_review(request: HttpRequest) -> HttpResponse:
                 if not outcome.ok:
                     messages.error(
                         request,
-                        _("Registration %(id)s: %(error)s")
-                        % {"id": outcome.registration_id, "error": outcome.error},
+                        _("%(person)s: %(error)s")
+                        % {"person": chosen[outcome.registration_id], "error": outcome.error},
                     )
         else:
             for errors in bulk.errors.values():

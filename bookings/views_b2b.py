@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,6 +50,7 @@ from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
+from primi_site.formatting import format_number
 from primi_site.middleware import person_of
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
@@ -601,13 +602,16 @@ def staff_schedule_action(request: HttpRequest, slug: str, pk: int, action: str)
     try:
         if action == "publish":
             counts = scheduler.publish_schedule(run, person_of(request.user))
+            placed = ngettext(
+                "%(count)s meeting placed", "%(count)s meetings placed", counts["placed"]
+            ) % {"count": format_number(counts["placed"])}
+            moved = ngettext("%(count)s moved", "%(count)s moved", counts["moved"]) % {
+                "count": format_number(counts["moved"])
+            }
             messages.success(
                 request,
-                _(
-                    "Schedule published: %(placed)s meetings placed, %(moved)s moved; "
-                    "everyone receives their agenda."
-                )
-                % counts,
+                _("Schedule published: %(placed)s, %(moved)s; everyone receives their agenda.")
+                % {"placed": placed, "moved": moved},
             )
         elif action == "discard":
             scheduler.discard_schedule(run, person_of(request.user))

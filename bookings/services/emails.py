@@ -33,6 +33,7 @@ from bookings.queries import (
     earlier_ended_count,
     personal_sequence,
     position_of,
+    quota_wait_of,
 )
 from bookings.services.cancellations import is_cancellation_notice
 from events.ical import event_calendar, mission_calendar
@@ -57,6 +58,7 @@ EVENT_CANCELLED_SUBJECT = _("Cancelled: %(title)s")
 # Unpublished, or out of the mission's programme: taken back from the calendar, not
 # cancelled (it may come back), and not "updated" either.
 WITHDRAWN_SUBJECT = _("Withdrawn: %(title)s")
+WAITING_SUBJECT = _("On the waitlist: %(title)s")
 REQUESTS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.UPDATED)
 
 
@@ -139,6 +141,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "title": title,
             "is_event": not isinstance(target, Mission),
             "position": position,
+            "quota": quota_wait_of(registration) if outbox.kind == Kind.WAITLISTED else None,
             "offer_until": _offer_until(registration, person),
             "reason": reason,
             "with_invitation": method is not None,
@@ -152,6 +155,8 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
         }
+        if outbox.kind == Kind.WAITLISTED and position is None:
+            subject_template = WAITING_SUBJECT  # held back by a quota: no place in line
         subject = str(subject_template) % {"title": title, "position": position or "—"}
         body = render_to_string("bookings/emails/registration.txt", context)
     if method is None:

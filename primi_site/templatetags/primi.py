@@ -116,6 +116,13 @@ def stamp(context, instant) -> str:
     return format_stamp(instant, _viewer_zone(context), get_language())
 
 
+@register.simple_tag
+def moment_text(instant, zone_name: str) -> str:
+    """`{% moment_text instant zone %}`: an instant in plain text with its zone ("Friday,
+    15 January 2027, 23:59 Paris"), for emails to people whose own zone is not known."""
+    return describe_moment(instant, zone_name, zone_name, get_language())[0]
+
+
 @register.inclusion_tag("primi_site/includes/moment.html", takes_context=True)
 def moment(context, instant, zone_name: str) -> dict:
     """One instant (a deadline) in `zone_name`, and in the viewer's zone where it differs."""

@@ -190,7 +190,7 @@ def test_staff_decide_one_with_a_reason_and_in_bulk(staff):
                 "registration": second.pk,
                 "ok": False,
                 "code": "no_seat_left",
-                "message": "All 1 seats are taken.",
+                "message": "The only seat is taken.",
             },
         ]
     }

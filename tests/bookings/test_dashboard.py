@@ -96,7 +96,7 @@ def test_participants_by_department_sector_and_country_match_the_database():
         "13 — Bouches-du-Rhône": by_department["13"],
         "06 — Alpes-Maritimes": by_department["06"],
     }
-    assert figures["countries"] == {"FR": confirmed.count()}
+    assert figures["countries"] == {"France": confirmed.count()}
     with_sector = {
         sector.name_fr: confirmed.filter(person__organisation__sectors=sector).count()
         for sector in Sector.objects.filter(slug__startswith="t-")

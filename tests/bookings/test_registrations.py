@@ -297,8 +297,8 @@ def test_an_offer_email_gives_its_deadline_in_the_persons_language_and_zone(peop
     paris = second.offer_expires_at.astimezone(ZoneInfo("Europe/Paris"))
     toronto = second.offer_expires_at.astimezone(ZoneInfo("America/Toronto"))
     for local, city in ((paris, "Paris"), (toronto, "Toronto")):
-        clock = f"{local.hour % 12 or 12}:{local:%M}\u202f{local:%p} {city}"
-        assert f"{local:%A, %B} {local.day}, {local.year}, {clock}" in offer.body
+        # British English: "Sunday, 6 December 2026, 20:22 Paris".
+        assert f"{local:%A}, {local.day} {local:%B %Y, %H:%M} {city}" in offer.body
     assert "After that, it goes to the next person waiting." in offer.body
 
 

@@ -179,7 +179,8 @@ def test_staff_bulk_decision_reports_each_refusal(client):
     assert response["Location"] == f"/en/staff/registrations/?mission={mission.pk}"
     page = text_of(client.get(response["Location"]))
     assert "1 registration updated." in page
-    assert f"Registration {second.pk}: All 1 seats are taken." in page
+    assert f"{second.person}: The only seat is taken." in page
+    assert "Registration " not in page
     assert list(Registration.objects.order_by("pk").values_list("state", flat=True)) == [
         "confirmed",
         "applied",
