@@ -8,3 +8,9 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings import receivers  # noqa: F401
+        from bookings.services import emails, invitations, reminders
+        from bookings.services.b2b import notify
+        from primi_site import outbox
+
+        for channel in (emails.CHANNEL, reminders.CHANNEL, notify.CHANNEL, invitations.CHANNEL):
+            outbox.register(channel)

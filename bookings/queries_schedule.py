@@ -145,6 +145,12 @@ def reason_text(code: str, names: list[str]) -> str:
         "fixed_outside_session": _(
             "The meeting of %(a)s and %(b)s is fixed outside the block it must take place in."
         ),
+        "meeting_limit": _(
+            "%(a)s or %(b)s would have more meetings than this session allows per person."
+        ),
+        "pairing_not_allowed": _(
+            "%(a)s and %(b)s may not meet under the session’s rule of who meets whom."
+        ),
     }
     text = texts.get(code, _("The meeting of %(a)s and %(b)s could not be placed with the others."))
     return text % {"a": a, "b": b}
@@ -158,7 +164,8 @@ def unscheduled(run: ScheduleRun) -> list[dict]:
     )
     out = []
     for item in run.unscheduled or []:
-        people = [names.get(pk, str(pk)) for pk in pairs.get(item["meeting"], [])]
+        pair = pairs.get(item["meeting"]) or item.get("participants") or []
+        people = [names.get(pk, str(pk)) for pk in pair]
         out.append(
             {
                 "meeting": item["meeting"],

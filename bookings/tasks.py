@@ -1,34 +1,50 @@
-"""django-q2 jobs: ids in, re-fetch, call a service. Each is idempotent."""
+"""django-q2 jobs: ids in, re-fetch, call a service. Each is idempotent.
 
-from datetime import timedelta
+Every email is delivered by the one outbox's task (`primi_site.tasks.deliver`); the jobs
+here owe the periodic ones (reminders) and the updates of a changed event or mission.
+"""
 
 from django_q.tasks import async_task
 
-from bookings.services import cleanup, emails, invitations, reminders, waitlist
+from bookings.services import cleanup, emails, reminders, waitlist
+from bookings.services.b2b import notify
+from primi_site import outbox
+from primi_site.outbox import Channel
 
 
-def send_registration_email(outbox_id: int) -> bool:
-    """Send one owed email; a failure raises so that django-q2 retries it."""
-    return emails.send_outbox(outbox_id)
+def _deliver_all(channel: Channel, ids: list[int]) -> int:
+    """Deliver the rows owed by this very job, each on its own: one failure (released, and
+    retried by the sweep) does not hold back the others; it is raised at the end, so the
+    job's record shows it. How many went."""
+    sent, failure = 0, None
+    for pk in ids:
+        try:
+            sent += outbox.deliver(channel.name, pk)
+        except Exception as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return sent
+
+
+def _hand_over(channel: Channel, ids: list[int]) -> int:
+    """One delivery job per row owed by a periodic job; how many."""
+    for pk in ids:
+        async_task(outbox.TASK, channel.name, pk)
+    return len(ids)
 
 
 def send_event_updates(event_id: int) -> int:
     """An event's time, place or status changed (or it joined a mission's programme):
     its confirmed registrants, and its mission's confirmed applicants, get the updated
     invitation, once per (registration, event, SEQUENCE) however often this runs."""
-    sent = 0
-    for outbox_id in emails.owe_event_updates(event_id):
-        sent += emails.send_outbox(outbox_id)
-    return sent
+    return _deliver_all(emails.CHANNEL, emails.owe_event_updates(event_id))
 
 
 def send_mission_updates(mission_id: int) -> int:
     """A mission's dates, destination or status changed: its confirmed applicants get
     the updated invitation, once per (registration, SEQUENCE) however often this runs."""
-    sent = 0
-    for outbox_id in emails.owe_mission_updates(mission_id):
-        sent += emails.send_outbox(outbox_id)
-    return sent
+    return _deliver_all(emails.CHANNEL, emails.owe_mission_updates(mission_id))
 
 
 def promote_waitlist(kind: str, pk: int) -> int:
@@ -40,64 +56,21 @@ def expire_offers() -> int:
     return waitlist.expire_offers()
 
 
-def send_pending_emails() -> int:
-    """Periodic: enqueue the emails still owed after a while (a lost job, a long outage,
-    a mail server down for longer than django-q2's retries): registrations', B2B
-    notifications and guests' invitations."""
-    from bookings.services.b2b.notify import unsent_notifications
-
-    pending = emails.unsent(older_than=timedelta(minutes=5))
-    for outbox_id in pending:
-        async_task("bookings.tasks.send_registration_email", outbox_id)
-    notifications = unsent_notifications(older_than=timedelta(minutes=5))
-    for notification_id in notifications:
-        async_task("bookings.tasks.send_b2b_notification", notification_id)
-    guests = invitations.unsent_invitations(older_than=timedelta(minutes=5))
-    for invitation_id in guests:
-        async_task("bookings.tasks.send_guest_invitation", invitation_id)
-    return len(pending) + len(notifications) + len(guests)
-
-
-def send_guest_invitation(invitation_id: int) -> bool:
-    """Send a guest's invitation with a fresh link; a failure raises so that django-q2
-    retries it."""
-    return invitations.deliver_invitation(invitation_id)
-
-
 def send_meeting_reminders() -> int:
     """Periodic: owe the reminders of the B2B meetings about to start, enqueue each."""
     from bookings.services.b2b.reminders import owe_meeting_reminders
 
-    pending = owe_meeting_reminders()
-    for notification_id in pending:
-        async_task("bookings.tasks.send_b2b_notification", notification_id)
-    return len(pending)
+    return _hand_over(notify.CHANNEL, owe_meeting_reminders())
 
 
 def send_event_reminders() -> int:
     """Periodic: owe the reminders of tomorrow's events, and enqueue each one's sending."""
-    pending = reminders.owe_reminders()
-    for reminder_id in pending:
-        async_task("bookings.tasks.send_event_reminder", reminder_id)
-    return len(pending)
-
-
-def send_event_reminder(reminder_id: int) -> bool:
-    """Send one reminder; a failure raises so that django-q2 retries it."""
-    return reminders.send_reminder(reminder_id)
+    return _hand_over(reminders.CHANNEL, reminders.owe_reminders())
 
 
 def clean_up() -> dict[str, int]:
     """Periodic: expired invitations and old job results go."""
     return cleanup.clean_up()
-
-
-def send_b2b_notification(notification_id: int) -> bool:
-    """Send one B2B email (request, booking, move, cancellation) unless already sent; a
-    failure raises so that django-q2 retries it."""
-    from bookings.services.b2b.notify import deliver
-
-    return deliver(notification_id)
 
 
 def run_schedule(run_id: int) -> str | None:

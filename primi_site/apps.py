@@ -9,7 +9,9 @@ class PrimiSiteConfig(AppConfig):
     def ready(self) -> None:
         from events.models import Event
         from missions.models import Mission
-        from primi_site import api_cache
+        from primi_site import api_cache, outbox
+        from primi_site.services import account_emails
 
         # Rendered API lists show events and their missions: any change invalidates them.
         api_cache.connect(Event, Mission)
+        outbox.register(account_emails.CHANNEL)

@@ -1,4 +1,5 @@
-"""Models of the API's infrastructure: personal tokens, idempotency keys and webhooks.
+"""Models of the site's infrastructure: the outbox's delivery fields, account emails,
+personal tokens, idempotency keys and webhooks.
 
 State changes live in `primi_site/services/`; these classes hold data and the
 invariants the database can enforce.
@@ -10,6 +11,66 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class Deliverable(models.Model):
+    """The delivery fields of everything the outbox sends (`primi_site.outbox`).
+
+    A row is owed until `sent_at` is set (sent, or settled with nothing left to say);
+    `claimed_at` is the lease of the run sending it; a failure counts an attempt and puts
+    the next one off to `next_attempt_at`, until `failed_at` after the last allowed one.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(
+        _("being sent since"),
+        null=True,
+        blank=True,
+        help_text=_("Set while one run sends it, so that a second run does not."),
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    failed_at = models.DateTimeField(
+        _("given up at"),
+        null=True,
+        blank=True,
+        help_text=_("Set after the last allowed attempt failed; staff may try again."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class AccountEmail(Deliverable):
+    """An email about an account (a password reset link), owed to an address.
+
+    The row is written whether or not an account has that address, so the page answers
+    alike in both cases; the link is minted when the email is written, never stored.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD_RESET = "password-reset", _("Password reset")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    email = models.EmailField(_("email"))
+    language = models.CharField(_("language"), max_length=2, default="fr")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("account email")
+        verbose_name_plural = _("account emails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="account_email_unsent",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.email}"
 
 
 class ApiToken(models.Model):

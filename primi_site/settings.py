@@ -77,6 +77,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     )
 
 INSTALLED_APPS = [
+    # First, so that its templates (the password pages and emails) win over the admin's.
+    "primi_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,7 +89,6 @@ INSTALLED_APPS = [
     "ninja",  # serves the interactive docs' assets itself (no CDN)
     "axes",
     "csp",
-    "primi_site",
     "missions",
     "events",
     "bookings",
@@ -216,7 +217,19 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=bool(EMAIL_HOST))
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 15)
+# The one outbox (primi_site/outbox.py): a run holds a row for OUTBOX_LEASE_SECONDS (more
+# than a send may take, EMAIL_TIMEOUT); a row whose job never came is swept after
+# OUTBOX_GRACE_SECONDS; failures wait OUTBOX_BACKOFF_SECONDS, doubling up to
+# OUTBOX_BACKOFF_MAX_SECONDS, and are given up after OUTBOX_MAX_ATTEMPTS (staff may retry).
+# With the sweep every minute, a lost job's email goes out within two minutes.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 45)
+OUTBOX_GRACE_SECONDS = env_int("OUTBOX_GRACE_SECONDS", 30)
+OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 60)
+OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 30)
+if OUTBOX_LEASE_SECONDS <= 2 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured("OUTBOX_LEASE_SECONDS must exceed twice EMAIL_TIMEOUT.")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "PRIMI international <international@primi.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

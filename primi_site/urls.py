@@ -6,8 +6,9 @@ from django.urls import include, path, re_path, reverse_lazy
 from events import account_views, feed_views
 from events import views as event_views
 from missions import views as mission_views
-from primi_site import views
+from primi_site import staff_views, views
 from primi_site.api import api, api_not_found
+from primi_site.services.account_emails import PasswordResetForm
 
 account_patterns = [
     path("", views.account, name="account"),
@@ -28,7 +29,11 @@ account_patterns = [
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -67,6 +72,12 @@ urlpatterns += i18n_patterns(
     path("missions/", mission_views.mission_list, name="mission_list"),
     path("missions/<slug:slug>/", mission_views.mission_detail, name="mission_detail"),
     path("account/", include(account_patterns)),
+    path("staff/outbox/", staff_views.staff_outbox, name="staff_outbox"),
+    path(
+        "staff/outbox/<slug:channel>/<int:pk>/retry/",
+        staff_views.staff_outbox_retry,
+        name="staff_outbox_retry",
+    ),
     path("", include("bookings.urls")),
     path("b2b/", include("bookings.urls_b2b")),
     prefix_default_language=True,

@@ -20,6 +20,7 @@ from events.models import Event
 from missions.models import Person, Sector
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
+from primi_site.models import Deliverable
 from primi_site.validators import validate_language_list
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -601,7 +602,7 @@ class MeetingReport(models.Model):
         return f"{self.meeting_id}/{self.participant_id}: {self.outcome}"
 
 
-class B2BNotification(models.Model):
+class B2BNotification(Deliverable):
     """An email owed to one person, written in the same transaction as the change.
 
     The job that sends it claims it first and marks it sent, so running it twice sends
@@ -639,16 +640,6 @@ class B2BNotification(models.Model):
         related_name="+",
         help_text=_("For an agenda: the session whose meetings it lists."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(
-        _("being sent since"),
-        null=True,
-        blank=True,
-        help_text=_("Set while one run sends it, so that a second run does not."),
-    )
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

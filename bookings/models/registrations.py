@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 from missions.models import Department, Language, Mission, Organisation, Person
+from primi_site.models import Deliverable
 
 
 class RegistrationState(models.TextChoices):
@@ -170,7 +171,7 @@ class RegistrationLog(models.Model):
         return f"{self.from_state or '—'} → {self.to_state}"
 
 
-class Invitation(models.Model):
+class Invitation(Deliverable):
     """A staff invitation for a guest from abroad to an event or a mission.
 
     The link carries a random token; only its SHA-256 is stored. The email is sent by a
@@ -216,16 +217,6 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(
-        _("being sent since"),
-        null=True,
-        blank=True,
-        help_text=_("Set while one run sends it, so that a second run does not."),
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -273,7 +264,7 @@ class MissionQuota(models.Model):
         return f"{self.get_department_display()}: {self.seats}"
 
 
-class EmailOutbox(models.Model):
+class EmailOutbox(Deliverable):
     """An email owed for one state change; `sent_at` makes sending it idempotent."""
 
     class Kind(models.TextChoices):
@@ -321,16 +312,6 @@ class EmailOutbox(models.Model):
         blank=True,
         help_text=_("For an event's update: the SEQUENCE it announces (one email each)."),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(
-        _("being sent since"),
-        null=True,
-        blank=True,
-        help_text=_("Set while one run sends it, so that a second run does not."),
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -4,9 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models.registrations import Registration
+from primi_site.models import Deliverable
 
 
-class EventReminder(models.Model):
+class EventReminder(Deliverable):
     """The reminder of one confirmed registration, the day before its event.
 
     The unique registration is the idempotency key: two schedulers (two clusters)
@@ -20,11 +21,6 @@ class EventReminder(models.Model):
         related_name="reminder",
         verbose_name=_("registration"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -4,8 +4,11 @@
 Ids: participants are their `B2BParticipant` ids; a meeting still to place is
 `"request-<id>"` (an accepted request without a meeting), a meeting already booked
 is `"meeting-<id>"` and comes as fixed in its slot. Blocks are the instance's
-sessions, named by their name or "<day> <start>".
+sessions, named by their name or "<day> <start>". The instance holds every rule that
+publishing checks (see docs/scheduler-format.md).
 """
+
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -17,10 +20,12 @@ from bookings.models import (
     B2BSession,
     Meeting,
     MeetingRequest,
+    MeetingSeat,
     Slot,
     Unavailability,
 )
-from bookings.services.b2b.common import log, notify_partners
+from bookings.services.b2b.common import log, notify_partners, partner_sides
+from bookings.services.b2b.grid import within_event
 from bookings.services.b2b.meetings import Placement, book_locked
 from missions.models import Person
 
@@ -36,9 +41,30 @@ def _online_only(a: B2BParticipant, b: B2BParticipant) -> bool:
     return not (a.meets_in_person() and b.meets_in_person())
 
 
+@dataclass
+class Export:
+    """A session as an instance, and the accepted requests left out of it before solving
+    (each with the participants, a `code` and a `reason`, as the solver's unscheduled)."""
+
+    instance: dict
+    excluded: list[dict] = field(default_factory=list)
+
+
 def session_to_instance(session: B2BSession, *, movable: bool = False) -> dict:
-    """The session as an instance. Booked meetings come as fixed; with `movable`, those
-    the scheduler placed come unfixed (their slots are then given as `previous`)."""
+    """The session as an instance (see `session_export`)."""
+    return session_export(session, movable=movable).instance
+
+
+def session_export(session: B2BSession, *, movable: bool = False) -> Export:
+    """The session as an instance that holds every rule publishing checks, so that what
+    the scheduler places can be booked: the meeting limit (less the meetings a person
+    holds outside the instance), availability (unavailable slots, slots taken by meetings
+    outside the instance, slots outside the event's dates), and who meets whom (a request
+    the pairing rule forbids is left out, with its reason; a pair meets once).
+
+    Booked meetings come as fixed; with `movable`, those the scheduler placed come unfixed
+    (their slots are then given as `previous`)."""
+    event = session.event
     slots = list(Slot.objects.filter(session=session).select_related("block").order_by("index"))
     index_of = {slot.pk: slot.index for slot in slots}
     sessions: dict[str, list[int]] = {}
@@ -46,37 +72,63 @@ def session_to_instance(session: B2BSession, *, movable: bool = False) -> dict:
         name = block_name(slot.block)
         first_last = sessions.setdefault(name, [slot.index, slot.index])
         first_last[1] = slot.index
+    outside_event = {
+        slot.index for slot in slots if not within_event(slot.starts_at, slot.ends_at, event)
+    }
     participants = list(
         B2BParticipant.objects.filter(
             session=session, status=B2BParticipant.Status.APPROVED
         ).order_by("pk")
     )
     by_id = {p.pk: p for p in participants}
-    forbidden: dict[int, list[int]] = {p.pk: [] for p in participants}
+    forbidden: dict[int, set[int]] = {p.pk: set() for p in participants}
     for participant_id, slot_id in Unavailability.objects.filter(
         participant__session=session
     ).values_list("participant_id", "slot_id"):
         if participant_id in forbidden:
-            forbidden[participant_id].append(index_of[slot_id])
+            forbidden[participant_id].add(index_of[slot_id])
     meetings = []
-    booked = list(
-        Meeting.objects.filter(session=session, state=Meeting.State.BOOKED).order_by("pk")
-    )
+    booked = [
+        m
+        for m in Meeting.objects.filter(session=session, state=Meeting.State.BOOKED).order_by("pk")
+        if m.participant_a_id in by_id and m.participant_b_id in by_id
+    ]
     met = set()
+    fixed_at: dict[int, set[int]] = {p.pk: set() for p in participants}
+    holds: dict[int, int] = dict.fromkeys(by_id, 0)  # booked meetings in the instance
     for meeting in booked:
         met.add((meeting.participant_a_id, meeting.participant_b_id))
+        holds[meeting.participant_a_id] += 1
+        holds[meeting.participant_b_id] += 1
+        fixed = not (movable and meeting.source == Meeting.Source.SCHEDULER)
+        if fixed:
+            for pk in (meeting.participant_a_id, meeting.participant_b_id):
+                fixed_at[pk].add(index_of[meeting.slot_id])
         meetings.append(
             {
                 "id": f"meeting-{meeting.pk}",
                 "participants": [meeting.participant_a_id, meeting.participant_b_id],
                 "session": None,
-                "fixed": None
-                if movable and meeting.source == Meeting.Source.SCHEDULER
-                else index_of[meeting.slot_id],
+                "fixed": index_of[meeting.slot_id] if fixed else None,
                 "after": [],
                 "online": meeting.online,
             }
         )
+    # Seats held in meetings outside the instance (the other side no longer approved):
+    # they take the person's slot and count towards their limit.
+    held_outside: dict[int, int] = dict.fromkeys(by_id, 0)
+    for participant_id, slot_id in (
+        MeetingSeat.objects.filter(participant__in=participants, active=True)
+        .exclude(meeting__in=booked)
+        .values_list("participant_id", "slot_id")
+    ):
+        held_outside[participant_id] += 1
+        forbidden[participant_id].add(index_of[slot_id])
+    for pk, taken in forbidden.items():
+        # Never where the person's fixed meetings already are: those stay as they are,
+        # and the person is busy there anyway.
+        forbidden[pk] = (taken | outside_event) - fixed_at[pk]
+    excluded = []
     for request in MeetingRequest.objects.filter(
         session=session, state=MeetingRequest.State.ACCEPTED
     ).order_by("pk"):
@@ -84,6 +136,19 @@ def session_to_instance(session: B2BSession, *, movable: bool = False) -> dict:
         if pair in met or pair[0] not in by_id or pair[1] not in by_id:
             continue
         met.add(pair)
+        sender, recipient = by_id[request.sender_id], by_id[request.recipient_id]
+        sides = partner_sides(session, sender)
+        if sides is not None and recipient.side not in sides:
+            excluded.append(
+                {
+                    "meeting": f"request-{request.pk}",
+                    "participants": list(pair),
+                    "code": "pairing_not_allowed",
+                    "reason": f"participants {pair[0]} and {pair[1]} may not meet under "
+                    "the session's pairing rule",
+                }
+            )
+            continue
         meetings.append(
             {
                 "id": f"request-{request.pk}",
@@ -94,16 +159,26 @@ def session_to_instance(session: B2BSession, *, movable: bool = False) -> dict:
                 "online": _online_only(by_id[pair[0]], by_id[pair[1]]) or session.tables == 0,
             }
         )
-    return {
+    rows = []
+    for p in participants:
+        row = {"id": p.pk, "forbidden": sorted(forbidden[p.pk])}
+        if session.max_meetings is not None:
+            # The meetings held outside the instance count; booked ones are never taken
+            # back by publishing (a limit lowered since keeps them, and allows no more).
+            left = session.max_meetings - held_outside[p.pk]
+            row["max_meetings"] = max(0, left, holds[p.pk])
+        rows.append(row)
+    instance = {
         "format": INSTANCE_FORMAT,
-        "name": session.event.slug,
+        "name": event.slug,
         "slots": len(slots),
         "sessions": sessions,
         "tables": session.tables,
         "fairness": session.fairness,
-        "participants": [{"id": p.pk, "forbidden": sorted(forbidden[p.pk])} for p in participants],
+        "participants": rows,
         "meetings": meetings,
     }
+    return Export(instance, excluded)
 
 
 def booked_assignments(session: B2BSession) -> list[dict]:
@@ -124,7 +199,7 @@ def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]]
     place (seats inactive, state set aside), then each takes its new one; the
     constraints check the end state of each row.
     """
-    from bookings.models import MeetingSeat, Table
+    from bookings.models import Table
     from bookings.services.b2b.grid import check_within_event
 
     for _meeting, slot, _table in moves:

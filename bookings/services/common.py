@@ -12,6 +12,7 @@ from bookings.models import EmailOutbox, Registration, RegistrationLog, Registra
 from bookings.queries import Target
 from events.models import Event
 from missions.models import Mission, Organisation, Person
+from primi_site import outbox
 
 State = RegistrationState
 
@@ -94,13 +95,14 @@ def cancel_programme_invitations(registration: Registration, change: Registratio
         .distinct()
     )
     for event_id in list(invited):
-        outbox = EmailOutbox.objects.create(
-            registration=registration,
-            change=change,
-            kind=EmailOutbox.Kind.CANCELLED,
-            programme_event_id=event_id,
+        outbox.enqueue(
+            EmailOutbox.objects.create(
+                registration=registration,
+                change=change,
+                kind=EmailOutbox.Kind.CANCELLED,
+                programme_event_id=event_id,
+            )
         )
-        enqueue("bookings.tasks.send_registration_email", outbox.pk)
 
 
 def record(
@@ -117,8 +119,9 @@ def record(
     )
     kind = email_kind(from_state, registration.state)
     if kind:
-        outbox = EmailOutbox.objects.create(registration=registration, change=change, kind=kind)
-        enqueue("bookings.tasks.send_registration_email", outbox.pk)
+        outbox.enqueue(
+            EmailOutbox.objects.create(registration=registration, change=change, kind=kind)
+        )
     if kind == EmailOutbox.Kind.CANCELLED and from_state == State.CONFIRMED:
         cancel_programme_invitations(registration, change)
     notify_partners(registration, from_state)

@@ -10,21 +10,16 @@ CANCEL (`EmailOutbox.programme_event`). Their UIDs and
 SEQUENCEs are those of the person's private feed (`bookings.feed_sources`).
 
 A state change writes an `EmailOutbox` row in its own transaction (an event's or a
-mission's revision too, `bookings.receivers`); the job sends it, and the sweep of
-unsent rows sends it if the job is lost. Sending claims the row first (an UPDATE that
-only one run can win), so a job run twice sends one email, and no database lock is
-held while the mail server answers. A failure releases the claim, notes the error and
-raises, so django-q2 runs the job again; the registration is never touched.
+mission's revision too, `bookings.receivers`); the one outbox (`primi_site.outbox`)
+claims, sends, retries and sweeps it like every other email; the registration is never
+touched by a failure.
 """
-
-from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import EmailOutbox, Registration, RegistrationState
@@ -40,9 +35,9 @@ from events.ical import event_calendar, mission_calendar
 from events.invitations import CalendarInvitation, recipient_of
 from missions.models import Mission
 from primi_site.formatting import describe_moment
+from primi_site.outbox import Channel
 
 Kind = EmailOutbox.Kind
-CLAIM_TIMEOUT = timedelta(minutes=10)
 
 SUBJECTS = {
     Kind.RECEIVED: _("Application received: %(title)s"),
@@ -189,52 +184,28 @@ def _my_registrations_path() -> str:
     return reverse("my_registrations")
 
 
-def claim(outbox_id: int, now: datetime) -> bool:
-    """Take the row for this run; False when it is sent or another run holds it."""
-    return bool(
-        EmailOutbox.objects.filter(pk=outbox_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(claimed_at=now)
-    )
+def build_owed(outbox: EmailOutbox) -> EmailMessage | None:
+    """The email owed, or None when the registration was cancelled before an update went
+    out (its own CANCEL says it)."""
+    if outbox.kind == Kind.UPDATED and outbox.registration.state != RegistrationState.CONFIRMED:
+        return None
+    return build_message(outbox)
 
 
-def send_outbox(outbox_id: int, *, now: datetime | None = None) -> bool:
-    """Send one owed email; True when this run sent it."""
-    now = now or timezone.now()
-    if not claim(outbox_id, now):
-        return False
-    outbox = EmailOutbox.objects.select_related(
+CHANNEL = Channel(
+    name="registration-email",
+    model=EmailOutbox,
+    build=build_owed,
+    related=(
         "registration__person__user",
         "registration__event",
         "registration__mission",
         "programme_event",
         "change",
-    ).get(pk=outbox_id)
-    if outbox.kind == Kind.UPDATED and outbox.registration.state != RegistrationState.CONFIRMED:
-        # Cancelled meanwhile: its own CANCEL went out; nothing more to say.
-        EmailOutbox.objects.filter(pk=outbox_id).update(sent_at=timezone.now())
-        return False
-    try:
-        build_message(outbox).send()
-    except Exception as exc:
-        EmailOutbox.objects.filter(pk=outbox_id).update(
-            claimed_at=None, attempts=outbox.attempts + 1, last_error=repr(exc)[:2000]
-        )
-        raise
-    EmailOutbox.objects.filter(pk=outbox_id).update(
-        sent_at=timezone.now(), attempts=outbox.attempts + 1, last_error=""
-    )
-    return True
-
-
-def unsent(older_than: timedelta, now: datetime | None = None) -> list[int]:
-    now = now or timezone.now()
-    return list(
-        EmailOutbox.objects.filter(sent_at__isnull=True, created_at__lt=now - older_than)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
+    ),
+    label=_("Registration emails"),
+    recipient="registration__person__user__email",
+)
 
 
 def _owe_updates(registrations, sequence: int, programme_event=None) -> None:

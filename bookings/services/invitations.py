@@ -1,13 +1,11 @@
 """Invitations for guests from abroad: a link to create an account and register.
 
 The token (256 random bits) is only in the link; the database keeps its SHA-256.
-The email is sent by a job (`bookings.tasks.send_guest_invitation`, enqueued on
-commit) that takes the invitation's id and mints a fresh token as it sends, so the
-raw token never sits in the job queue's table and a retry needs nothing kept. Like
-the other emails it is claimed first (sent once however often the job runs); a
-failure counts the attempt and raises, so django-q2 runs it again, and the periodic
-sweep re-enqueues invitations still owed. Each attempt's token replaces the last:
-only the link of the email that went out works.
+The email goes through the one outbox (`primi_site.outbox`, enqueued on commit), which
+takes the invitation's id; a fresh token is minted as it is written, so the raw token
+never sits in the job queue's table and a retry needs nothing kept. Each attempt's token
+replaces the last: only the link of the email that went out works. An invitation used
+or expired is no longer sent.
 """
 
 import hashlib
@@ -19,19 +17,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from bookings.exceptions import ExpiredInvitation, InvalidInvitation, UsedInvitation
 from bookings.locking import locked
 from bookings.models import Invitation, Registration
 from bookings.queries import Target
-from bookings.services.common import enqueue, model_of
+from bookings.services.common import model_of
 from bookings.services.registrations import join_locked
 from events.models import Event
 from missions.models import Organisation, Person
+from primi_site import outbox
+from primi_site.outbox import Channel
 
 
 def hash_token(token: str) -> str:
@@ -69,8 +70,8 @@ def invitation_url(invitation: Invitation, token: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_invitation(invitation: Invitation, token: str) -> None:
-    """Email the link in the guest's language; raises when the mail server refuses."""
+def invitation_message(invitation: Invitation, token: str) -> EmailMessage:
+    """The email with the link, in the guest's language."""
     with translation.override(invitation.language):
         context = {
             "invitation": invitation,
@@ -80,11 +81,7 @@ def send_invitation(invitation: Invitation, token: str) -> None:
         }
         subject = render_to_string("bookings/emails/invitation_subject.txt", context).strip()
         body = render_to_string("bookings/emails/invitation.txt", context)
-    EmailMessage(subject, body, to=[invitation.email]).send()
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-
-
-CLAIM_TIMEOUT = timedelta(minutes=10)
+    return EmailMessage(subject, body, to=[invitation.email])
 
 
 def invite_guest(
@@ -100,46 +97,25 @@ def invite_guest(
         invitation, _token = create_invitation(
             email=email, target=target, language=language, by=by, organisation=organisation
         )
-        enqueue("bookings.tasks.send_guest_invitation", invitation.pk)
+        outbox.enqueue(invitation)
     return invitation
 
 
-def _owed(now: datetime):
-    return Invitation.objects.filter(
-        sent_at__isnull=True, used_at__isnull=True, expires_at__gt=now
-    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-
-
-def deliver_invitation(invitation_id: int, *, now: datetime | None = None) -> bool:
-    """Send an invitation's email with a fresh link; True when this run sent it.
-
-    Nothing to do when it was sent, used or has expired, or another run holds it."""
-    now = now or timezone.now()
-    if not _owed(now).filter(pk=invitation_id).update(claimed_at=now):
-        return False
-    invitation = Invitation.objects.select_related("event", "mission").get(pk=invitation_id)
+def build_owed(invitation: Invitation) -> EmailMessage:
+    """Mint this attempt's token (it replaces the last one's) and write the email."""
     token = secrets.token_urlsafe(32)
-    Invitation.objects.filter(pk=invitation_id).update(token_hash=hash_token(token))
-    try:
-        send_invitation(invitation, token)
-    except Exception as exc:
-        Invitation.objects.filter(pk=invitation_id).update(
-            claimed_at=None, attempts=F("attempts") + 1, last_error=repr(exc)[:2000]
-        )
-        raise
-    Invitation.objects.filter(pk=invitation_id).update(attempts=F("attempts") + 1, last_error="")
-    return True
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
+    return invitation_message(invitation, token)
 
 
-def unsent_invitations(older_than: timedelta, now: datetime | None = None) -> list[int]:
-    """Invitations still owed after `older_than` (a failed or lost job), oldest first."""
-    now = now or timezone.now()
-    return list(
-        _owed(now)
-        .filter(created_at__lt=now - older_than)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:500]
-    )
+CHANNEL = Channel(
+    name="guest-invitation",
+    model=Invitation,
+    build=build_owed,
+    related=("event", "mission"),
+    owed=lambda now: Q(used_at__isnull=True, expires_at__gt=now),
+    label=_("Guest invitations"),
+)
 
 
 def find_invitation(token: str, *, now: datetime | None = None) -> Invitation:

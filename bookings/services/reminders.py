@@ -1,9 +1,8 @@
 """Reminders the day before an event, to its confirmed registrants, in their language.
 
 A periodic job owes them (one `EventReminder` row per registration: the row is the
-idempotency key, so two schedulers owe one reminder), then sends each like the
-outbox does: claim the row with an UPDATE only one run wins, send, mark it sent; a
-failure releases the claim and raises, so django-q2 runs the job again.
+idempotency key, so two schedulers owe one reminder), then the one outbox
+(`primi_site.outbox`) sends each; none is sent once its event has started.
 """
 
 from datetime import datetime, timedelta
@@ -14,12 +13,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import EventReminder, Registration, RegistrationState
 from events.models import Event
 from primi_site.formatting import describe_moment
-
-CLAIM_TIMEOUT = timedelta(minutes=10)
+from primi_site.outbox import Channel, pending
 
 
 def owe_reminders(*, now: datetime | None = None) -> list[int]:
@@ -42,12 +41,7 @@ def owe_reminders(*, now: datetime | None = None) -> list[int]:
 
 def unsent(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
-    return list(
-        EventReminder.objects.filter(sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .filter(registration__event__starts_at__gt=now)
-        .values_list("pk", flat=True)[:500]
-    )
+    return list(pending(CHANNEL, now).values_list("pk", flat=True)[:500])
 
 
 def build_message(reminder: EventReminder) -> EmailMessage:
@@ -70,35 +64,23 @@ def build_message(reminder: EventReminder) -> EmailMessage:
     return EmailMessage(subject, body, to=[person.user.email])
 
 
-def send_reminder(reminder_id: int, *, now: datetime | None = None) -> bool:
-    """Send one reminder; True when this run sent it, False when done or taken."""
-    now = now or timezone.now()
-    claimed = (
-        EventReminder.objects.filter(pk=reminder_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(claimed_at=now)
-    )
-    if not claimed:
-        return False
-    reminder = EventReminder.objects.select_related(
-        "registration__person__user", "registration__event"
-    ).get(pk=reminder_id)
+def build_owed(reminder: EventReminder) -> EmailMessage | None:
+    """The reminder, or None when the registration or the whole event was cancelled since."""
     registration = reminder.registration
     if (
         registration.state != RegistrationState.CONFIRMED
         or registration.event.status != Event.Status.PUBLISHED
     ):
-        # Cancelled since it was owed (the person, or the whole event): nothing to remind.
-        EventReminder.objects.filter(pk=reminder_id).update(sent_at=timezone.now())
-        return False
-    try:
-        build_message(reminder).send()
-    except Exception as exc:
-        EventReminder.objects.filter(pk=reminder_id).update(
-            claimed_at=None, attempts=reminder.attempts + 1, last_error=repr(exc)[:2000]
-        )
-        raise
-    EventReminder.objects.filter(pk=reminder_id).update(
-        sent_at=timezone.now(), attempts=reminder.attempts + 1, last_error=""
-    )
-    return True
+        return None
+    return build_message(reminder)
+
+
+CHANNEL = Channel(
+    name="event-reminder",
+    model=EventReminder,
+    build=build_owed,
+    related=("registration__person__user", "registration__event"),
+    owed=lambda now: Q(registration__event__starts_at__gt=now),
+    label=_("Event reminders"),
+    recipient="registration__person__user__email",
+)

@@ -13,12 +13,12 @@ from datetime import timedelta
 
 def slow_reminder(reminder_id: int, seconds: float, marker: str) -> bool:
     """Test-only job: note that it started, sleep (the test kills the cluster then), send."""
-    from bookings.services import reminders
+    from primi_site import outbox
 
     with open(marker, "a", encoding="utf-8") as handle:
         handle.write(f"{os.getpid()}\n")
     time.sleep(seconds)
-    return reminders.send_reminder(reminder_id)
+    return outbox.deliver("event-reminder", reminder_id)
 
 
 def _tomorrow_registrations(count: int):
@@ -150,7 +150,23 @@ def reminders_state() -> dict:
     return {"sent": EventReminder.objects.filter(sent_at__isnull=False).count()}
 
 
+def sweep() -> dict:
+    """The outbox's periodic sweep, as the scheduler runs it every minute; then the state."""
+    from primi_site import outbox
+
+    return {"handed": outbox.sweep(), **outbox_state()}
+
+
+def flush_redis() -> dict:
+    from django_q.brokers import get_broker
+
+    get_broker().purge_queue()
+    return {}
+
+
 COMMANDS = {
+    "sweep": sweep,
+    "flush_redis": flush_redis,
     "register_one": register_one,
     "book_one_meeting": book_one_meeting,
     "notifications_state": notifications_state,

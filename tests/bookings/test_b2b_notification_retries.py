@@ -8,13 +8,13 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from bookings import tasks
 from bookings.models import B2BNotification, Meeting, Slot
 from bookings.services import b2b as services
-from bookings.services.b2b.notify import deliver, unsent_notifications
 from tests.bookings.test_cancellations import calendar_part
+from tests.outbox_support import deliver, due_now, sweep_later
 
 pytestmark = pytest.mark.django_db
+send = deliver("b2b-notification")
 MAIL_DOWN = override_settings(EMAIL_BACKEND="tests.mail_backends.FailingBackend")
 
 
@@ -44,12 +44,12 @@ def test_a_failed_invitation_keeps_the_meeting_and_stays_owed(failed_booking):
 def test_the_job_raises_so_that_django_q2_runs_it_again(failed_booking):
     notification = B2BNotification.objects.order_by("pk").first()
     with MAIL_DOWN, pytest.raises(SMTPServerDisconnected):
-        tasks.send_b2b_notification(notification.pk)
+        send(notification.pk)
     notification.refresh_from_db()
     assert (notification.attempts, notification.sent_at) == (2, None)
     # Back up: the retried job sends it, once.
-    assert tasks.send_b2b_notification(notification.pk) is True
-    assert tasks.send_b2b_notification(notification.pk) is False
+    assert send(notification.pk) is True
+    assert send(notification.pk) is False
     notification.refresh_from_db()
     assert (notification.attempts, notification.last_error) == (3, "")
     (sent,) = mail.outbox
@@ -57,9 +57,9 @@ def test_the_job_raises_so_that_django_q2_runs_it_again(failed_booking):
 
 
 def test_the_sweep_sends_what_a_lost_or_exhausted_job_left(failed_booking):
-    assert unsent_notifications(timedelta(minutes=5)) == []  # too recent: its job retries
+    assert due_now("b2b-notification") == []  # too recent: its job retries
     B2BNotification.objects.update(created_at=timezone.now() - timedelta(minutes=6))
-    assert tasks.send_pending_emails() == 2  # re-enqueued, sent (the queue runs in-process)
+    assert sweep_later() == 2  # re-enqueued, sent (the queue runs in-process)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [
             failed_booking.participant_a.person.user.email,
@@ -67,7 +67,7 @@ def test_the_sweep_sends_what_a_lost_or_exhausted_job_left(failed_booking):
         ]
     )
     assert all(calendar_part(m)[0] == "REQUEST" for m in mail.outbox)
-    assert tasks.send_pending_emails() == 0
+    assert sweep_later() == 0
     assert len(mail.outbox) == 2
 
 
@@ -75,11 +75,11 @@ def test_a_notification_being_sent_is_neither_swept_nor_sent_twice(failed_bookin
     notification = B2BNotification.objects.order_by("pk").first()
     B2BNotification.objects.update(created_at=timezone.now() - timedelta(minutes=6))
     B2BNotification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now())
-    assert notification.pk not in unsent_notifications(timedelta(minutes=5))
-    assert deliver(notification.pk) is False
+    assert notification.pk not in due_now("b2b-notification")
+    assert send(notification.pk) is False
     # A claim older than the timeout (its worker died) is taken over.
     B2BNotification.objects.filter(pk=notification.pk).update(
         claimed_at=timezone.now() - timedelta(minutes=11)
     )
-    assert deliver(notification.pk) is True
+    assert send(notification.pk) is True
     assert len(mail.outbox) == 1

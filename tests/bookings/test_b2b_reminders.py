@@ -12,11 +12,12 @@ from django_q.models import Schedule
 from bookings import tasks
 from bookings.models import B2BNotification, Slot
 from bookings.services import b2b as services
-from bookings.services.b2b.notify import deliver
 from bookings.services.b2b.reminders import owe_meeting_reminders
+from tests.outbox_support import deliver, sweep_later
 
 pytestmark = pytest.mark.django_db
 REMINDER = B2BNotification.Kind.MEETING_REMINDER
+deliver = deliver("b2b-notification")
 
 
 def starting_in(slot: Slot, minutes: int) -> None:
@@ -110,7 +111,7 @@ def test_a_lost_job_is_swept_by_the_pending_emails_schedule(meeting):
     B2BNotification.objects.filter(pk__in=owed).update(
         created_at=timezone.now() - timedelta(minutes=6)
     )
-    assert tasks.send_pending_emails() == 2
+    assert sweep_later(minutes=0) == 2
     assert len(mail.outbox) == 2
     assert not B2BNotification.objects.filter(kind=REMINDER, sent_at__isnull=True).exists()
 

@@ -9,18 +9,15 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from bookings import tasks
 from bookings.exceptions import InvalidInvitation
 from bookings.models import Invitation
-from bookings.services.invitations import (
-    deliver_invitation,
-    find_invitation,
-    invite_guest,
-    unsent_invitations,
-)
+from bookings.services import invitations
+from bookings.services.invitations import find_invitation, invite_guest
 from tests.factories import EventFactory, StaffUserFactory
+from tests.outbox_support import deliver, due_now, sweep_later
 
 pytestmark = pytest.mark.django_db
+send_guest_invitation = deliver_invitation = deliver("guest-invitation")
 MAIL_DOWN = override_settings(EMAIL_BACKEND="tests.mail_backends.FailingBackend")
 
 
@@ -50,9 +47,9 @@ def test_a_failed_email_keeps_the_invitation_owed_with_its_error(failed):
 
 def test_the_job_raises_then_sends_once_a_link_that_works(failed):
     with MAIL_DOWN, pytest.raises(SMTPServerDisconnected):
-        tasks.send_guest_invitation(failed.pk)
-    assert tasks.send_guest_invitation(failed.pk) is True
-    assert tasks.send_guest_invitation(failed.pk) is False  # run twice: one email
+        send_guest_invitation(failed.pk)
+    assert send_guest_invitation(failed.pk) is True
+    assert send_guest_invitation(failed.pk) is False  # run twice: one email
     (message,) = mail.outbox
     assert message.to == ["guest@example.org"]
     assert find_invitation(link_token(message)).pk == failed.pk
@@ -64,24 +61,24 @@ def test_the_job_raises_then_sends_once_a_link_that_works(failed):
 def test_a_failed_attempts_link_does_not_work(failed, monkeypatch):
     """Each attempt mints its own token: only the email that went out opens the door."""
     sent_tokens = []
-    original = tasks.invitations.send_invitation
+    original = invitations.invitation_message
 
     def record_then_fail(invitation, token):
         sent_tokens.append(token)
         raise SMTPServerDisconnected("mail server down")
 
-    monkeypatch.setattr(tasks.invitations, "send_invitation", record_then_fail)
+    monkeypatch.setattr(invitations, "invitation_message", record_then_fail)
     with pytest.raises(SMTPServerDisconnected):
-        tasks.send_guest_invitation(failed.pk)
-    monkeypatch.setattr(tasks.invitations, "send_invitation", original)
-    assert tasks.send_guest_invitation(failed.pk) is True
+        send_guest_invitation(failed.pk)
+    monkeypatch.setattr(invitations, "invitation_message", original)
+    assert send_guest_invitation(failed.pk) is True
     with pytest.raises(InvalidInvitation):
         find_invitation(sent_tokens[0])
     assert find_invitation(link_token(mail.outbox[0])).pk == failed.pk
 
 
 def test_the_sweep_sends_owed_invitations_but_not_expired_or_used_ones(failed):
-    assert unsent_invitations(timedelta(minutes=5)) == []  # recent: its own job retries
+    assert due_now("guest-invitation") == []  # recent: its own job retries
     Invitation.objects.update(created_at=timezone.now() - timedelta(minutes=6))
     expired = Invitation.objects.create(
         email="late@example.org",
@@ -99,9 +96,9 @@ def test_the_sweep_sends_owed_invitations_but_not_expired_or_used_ones(failed):
     Invitation.objects.filter(pk__in=[expired.pk, used.pk]).update(
         created_at=timezone.now() - timedelta(minutes=6)
     )
-    assert tasks.send_pending_emails() == 1
+    assert sweep_later() == 1
     assert [m.to for m in mail.outbox] == [["guest@example.org"]]
-    assert tasks.send_pending_emails() == 0
+    assert sweep_later() == 0
     assert deliver_invitation(expired.pk) is False
 
 

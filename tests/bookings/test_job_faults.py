@@ -256,3 +256,52 @@ def test_a_b2b_meeting_reminder_is_sent_once_with_two_clusters_running(jobs):
             if subject.startswith(("Rappel", "Reminder")):
                 reminded.append(headers["To"])
     assert sorted(reminded) == sorted(people)
+
+
+def redis_or_skip() -> None:
+    import redis
+
+    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis does not answer at {url}: {exc}")
+
+
+def message_ids(mails: list[str]) -> list[str]:
+    return [email.message_from_string(text)["Message-ID"] for text in mails]
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("killed", ["before", "after"])
+def test_a_worker_killed_around_the_send_loses_no_email_on_redis(jobs, killed):
+    """The worker is killed while its email is being sent: before the mail server took it,
+    or after (before `sent_at` was committed). The Redis broker has already dropped the
+    task; the outbox's sweep hands the email to another cluster once the lease is over. It
+    goes out: once when killed before; twice with one Message-ID when killed after, the one
+    case the outbox cannot tell apart (the duplicate is recognisable). (On the ORM broker,
+    django-q2 hands the job out again itself: see the test of a cluster killed mid-job.)"""
+    redis_or_skip()
+    jobs.env["JOB_BROKER"] = "redis"
+    jobs.run("flush_redis")
+    marker = jobs.tmp_path / "pausing"
+    jobs.env.update(JOB_EMAIL="pause", MAIL_PAUSE=killed, MAIL_PAUSE_MARKER=str(marker))
+    registered = jobs.run("register_one")  # its email is enqueued on commit
+    first = jobs.start_cluster()
+    wait_for(marker.exists, 30, "the email being sent")
+    jobs.kill(first)
+    assert len(jobs.mails()) == (1 if killed == "after" else 0)
+    assert jobs.run("outbox_state")["emails"][0]["sent_at"] is None
+
+    jobs.start_cluster()
+    # The scheduler's sweep, every minute in production: here as often as the test likes.
+    wait_for(
+        lambda: jobs.run("sweep")["emails"][0]["sent_at"],
+        60,
+        "the email handed to the second cluster after the lease",
+    )
+    mails = jobs.mails()
+    assert len(mails) == (2 if killed == "after" else 1)
+    assert all(f"To: {registered['email']}" in text for text in mails)
+    assert len(set(message_ids(mails))) == 1
+    assert jobs.run("sweep")["handed"] == 0

@@ -10,8 +10,10 @@ from bookings import tasks
 from bookings.models import EventReminder, RegistrationState
 from bookings.services import reminders
 from tests.factories import EventFactory, PersonFactory, RegistrationFactory
+from tests.outbox_support import deliver
 
 pytestmark = pytest.mark.django_db
+send_reminder = deliver("event-reminder")
 
 
 def tomorrow_event(**kwargs):
@@ -47,8 +49,8 @@ def test_the_same_reminder_sent_twice_goes_out_once():
     registration = RegistrationFactory(event=tomorrow_event())
     [reminder_id] = reminders.owe_reminders()
 
-    assert reminders.send_reminder(reminder_id) is True
-    assert reminders.send_reminder(reminder_id) is False
+    assert send_reminder(reminder_id) is True
+    assert send_reminder(reminder_id) is False
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [registration.person.user.email]
 
@@ -62,13 +64,13 @@ def test_a_failed_send_releases_the_reminder_for_the_next_attempt(monkeypatch):
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     with pytest.raises(ConnectionRefusedError):
-        reminders.send_reminder(reminder_id)
+        send_reminder(reminder_id)
     monkeypatch.undo()
 
     reminder = EventReminder.objects.get(pk=reminder_id)
     assert (reminder.sent_at, reminder.claimed_at, reminder.attempts) == (None, None, 1)
     assert "mail server down" in reminder.last_error
-    assert reminders.send_reminder(reminder_id) is True
+    assert send_reminder(reminder_id) is True
     assert len(mail.outbox) == 1
 
 
@@ -80,6 +82,6 @@ def test_a_reminder_owed_before_the_event_was_cancelled_is_not_sent():
     [reminder_id] = reminders.owe_reminders()
     cancel_event(event)
     mail.outbox.clear()
-    assert reminders.send_reminder(reminder_id) is False
+    assert send_reminder(reminder_id) is False
     assert mail.outbox == []
     assert EventReminder.objects.get(pk=reminder_id).sent_at is not None  # settled, not swept

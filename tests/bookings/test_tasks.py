@@ -5,19 +5,20 @@ from smtplib import SMTPException
 import pytest
 from django.core import mail
 
-from bookings import tasks
 from bookings.models import EmailOutbox, RegistrationState
 from bookings.services.registrations import register_for_event
 from tests.factories import EventFactory, PersonFactory
+from tests.outbox_support import deliver, sweep_later
 
 pytestmark = pytest.mark.django_db(transaction=True)
+send_registration_email = deliver("registration-email")
 
 
 def test_a_task_run_twice_sends_one_email():
     register_for_event(PersonFactory(), EventFactory(capacity=5))
     outbox = EmailOutbox.objects.get()
     assert len(mail.outbox) == 1 and outbox.sent_at is not None
-    assert tasks.send_registration_email(outbox.pk) is False
+    assert send_registration_email(outbox.pk) is False
     assert len(mail.outbox) == 1
 
 
@@ -34,9 +35,9 @@ def test_an_smtp_failure_keeps_the_registration_and_the_email_is_retried(monkeyp
     assert "mail server down" in outbox.last_error
 
     with pytest.raises(SMTPException):  # django-q2 records the failure and retries
-        tasks.send_registration_email(outbox.pk)
+        send_registration_email(outbox.pk)
     monkeypatch.undo()
-    assert tasks.send_registration_email(outbox.pk) is True
+    assert send_registration_email(outbox.pk) is True
     outbox.refresh_from_db()
     assert outbox.attempts == 3 and outbox.sent_at is not None and outbox.last_error == ""
     assert len(mail.outbox) == 1
@@ -54,9 +55,9 @@ def test_the_sweep_requeues_old_unsent_emails(monkeypatch):
     register_for_event(PersonFactory(), EventFactory(capacity=5))
     EmailOutbox.objects.update(created_at=timezone.now() - timedelta(minutes=6))
     monkeypatch.undo()
-    assert tasks.send_pending_emails() == 1
+    assert sweep_later() == 1
     assert EmailOutbox.objects.get().sent_at is not None
-    assert tasks.send_pending_emails() == 0
+    assert sweep_later() == 0
 
 
 def test_setup_schedules_is_idempotent():
@@ -70,8 +71,8 @@ def test_setup_schedules_is_idempotent():
         "bookings.tasks.expire_offers",
         "bookings.tasks.send_event_reminders",
         "bookings.tasks.send_meeting_reminders",
-        "bookings.tasks.send_pending_emails",
         "primi_site.tasks.anonymise_expired_personal_data",
+        "primi_site.tasks.sweep_outbox",
     ]
     Schedule.objects.filter(name="bookings: event reminders").update(minutes=999)
     call_command("setup_schedules")
@@ -103,8 +104,8 @@ def test_an_event_update_survives_a_lost_job_and_the_sweep_sends_it(monkeypatch)
     owed = EmailOutbox.objects.get(kind="updated")
     assert (owed.sequence, owed.sent_at) == (1, None)
     EmailOutbox.objects.filter(pk=owed.pk).update(created_at=timezone.now() - timedelta(minutes=6))
-    assert tasks.send_pending_emails() == 1
+    assert sweep_later() == 1
     (update,) = mail.outbox
     assert update.to == [person.user.email]
     assert update.subject == f"Updated: {event.title_en}"
-    assert tasks.send_pending_emails() == 0
+    assert sweep_later() == 0

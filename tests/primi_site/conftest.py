@@ -89,6 +89,7 @@ def world(db) -> World:
         "staff_dashboard_mission_csv": {"slug": mission.slug},
         "invitation": {"token": invitation_token},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "staff_outbox_retry": {"channel": "registration-email", "pk": 0},
         "b2b": {"slug": session.event.slug, "pk": mine.pk, "action": "view"},
         "b2b_request": {"pk": request_.pk, "action": "accept"},
         "b2b_meeting": {"pk": meeting.pk, "action": "cancel"},

@@ -84,6 +84,8 @@ RULES = {
     "staff_registration": STAFF_ONLY,
     "staff_export": STAFF_ONLY,
     "staff_invite": STAFF_ONLY,
+    "staff_outbox": STAFF_ONLY,
+    "staff_outbox_retry": ("POST", L, 404, 404, 302),  # the row does not exist: back to the list
     "staff_dashboard": ("GET", L, 404, 404, 302),  # to the current season
     "staff_dashboard_season": STAFF_ONLY,
     "staff_dashboard_season_csv": STAFF_ONLY,

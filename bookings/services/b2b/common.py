@@ -5,7 +5,7 @@ import logging
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import Invalid, NotAllowed
+from bookings.exceptions import BookingError, Conflict, Invalid, NotAllowed
 from bookings.models import (
     B2BLogEntry,
     B2BNotification,
@@ -16,9 +16,9 @@ from bookings.models import (
     Registration,
     RegistrationState,
 )
-from bookings.services.common import enqueue
 from events.models import Event
 from missions.models import Person
+from primi_site import outbox
 
 logger = logging.getLogger("bookings.b2b")
 # Rate-limit buckets (primi_site.api_throttle) shared by the pages and the API, per person.
@@ -83,16 +83,47 @@ def ensure_still_in(*participants: B2BParticipant) -> None:
         )
 
 
-def ensure_may_meet(session: B2BSession, a: B2BParticipant, b: B2BParticipant) -> None:
-    """Same session, not oneself, and the session's pairing rule."""
-    if a.session_id != session.pk or b.session_id != session.pk:
-        raise Invalid(_("This participant is not in this session."), code="not_in_session")
-    if a.pk == b.pk:
-        raise Invalid(_("You cannot meet yourself."), code="oneself")
-    if session.pairing == B2BSession.Pairing.DELEGATES_WITH_MEMBERS and a.side == b.side:
-        raise NotAllowed(
+def partner_sides(session: B2BSession, participant: B2BParticipant) -> list[str] | None:
+    """The sides `participant` may meet under the session's who-meets-whom rule (None:
+    anyone). The one statement of the rule: the refusals below and the directory use it."""
+    if session.pairing == B2BSession.Pairing.DELEGATES_WITH_MEMBERS:
+        return [side for side in B2BParticipant.Side.values if side != participant.side]
+    return None
+
+
+def pair_refusal(
+    session: B2BSession, by: B2BParticipant, other: B2BParticipant
+) -> BookingError | None:
+    """Why `by` may not meet `other` in `session`, or None: same session, not oneself,
+    the who-meets-whom rule, and no meeting already booked between them. The error names
+    `other`. Every service that asks for, books or places a meeting refuses with it, and
+    the pages and API answers that offer a meeting ask it first, so that they offer only
+    what will be accepted."""
+    if by.session_id != session.pk or other.session_id != session.pk:
+        return Invalid(_("This participant is not in this session."), code="not_in_session")
+    if by.pk == other.pk:
+        return Invalid(_("You cannot meet yourself."), code="oneself")
+    sides = partner_sides(session, by)
+    if sides is not None and other.side not in sides:
+        return NotAllowed(
             _("In this session delegates meet members only."), code="pairing_not_allowed"
         )
+    low, high = sorted((by.pk, other.pk))
+    if Meeting.objects.filter(
+        session=session, participant_a_id=low, participant_b_id=high, state=Meeting.State.BOOKED
+    ).exists():
+        return Conflict(
+            _("You already have a meeting with %(name)s.") % {"name": other.organisation_name},
+            code="already_meeting",
+        )
+    return None
+
+
+def ensure_may_meet(session: B2BSession, by: B2BParticipant, other: B2BParticipant) -> None:
+    """Raise the refusal of `pair_refusal`, if any."""
+    refusal = pair_refusal(session, by, other)
+    if refusal is not None:
+        raise refusal
 
 
 def log(
@@ -130,15 +161,16 @@ def notify(
 
     An agenda (`session`, no request or meeting) lists all the person's meetings."""
     for recipient in recipients:
-        notification = B2BNotification.objects.create(
-            kind=kind,
-            recipient=recipient,
-            request=request,
-            meeting=meeting,
-            session=session,
-            sequence=meeting.sequence if meeting else 0,
+        outbox.enqueue(
+            B2BNotification.objects.create(
+                kind=kind,
+                recipient=recipient,
+                request=request,
+                meeting=meeting,
+                session=session,
+                sequence=meeting.sequence if meeting else 0,
+            )
         )
-        enqueue("bookings.tasks.send_b2b_notification", notification.pk)
 
 
 def notify_partners(event_type: str, meeting: Meeting, session: B2BSession) -> None:

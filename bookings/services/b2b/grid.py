@@ -60,9 +60,14 @@ def _span(start: datetime, end: datetime, zone_name: str) -> str:
     return f"{moment.day}, {moment.clock} ({moment.zone})"
 
 
+def within_event(start: datetime, end: datetime, event: Event | None) -> bool:
+    """Whether a block or slot (UTC bounds) lies within the event."""
+    return event is None or (event.starts_at <= start and end <= event.ends_at)
+
+
 def check_within_event(start: datetime, end: datetime, event: Event | None) -> None:
     """Refuse a block or slot (UTC bounds) that does not lie within the event."""
-    if event is None or (event.starts_at <= start and end <= event.ends_at):
+    if within_event(start, end, event):
         return
     raise Invalid(
         _("%(block)s lies outside the event, which runs %(event)s.")

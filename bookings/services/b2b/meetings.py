@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookings.exceptions import Conflict, Invalid, NotAllowed
+from bookings.exceptions import BookingError, Conflict, Invalid, NotAllowed
 from bookings.locking import race_window
 from bookings.models import (
     B2BNotification,
@@ -87,6 +87,26 @@ def _check_slot(session: B2BSession, slot: Slot, *, future: bool = True) -> None
     check_within_event(slot.starts_at, slot.ends_at, session.event)
 
 
+def limit_refusal(session: B2BSession, participant: B2BParticipant) -> NotAllowed | None:
+    """The session's meetings per participant, counted from the active seats: refused
+    when `participant` already has as many as it allows."""
+    if session.max_meetings is None:
+        return None
+    if MeetingSeat.objects.filter(participant=participant, active=True).count() < (
+        session.max_meetings
+    ):
+        return None
+    return NotAllowed(
+        ngettext(
+            "%(name)s already has the one meeting this session allows.",
+            "%(name)s already has the %(count)s meetings this session allows.",
+            session.max_meetings,
+        )
+        % {"name": participant.organisation_name, "count": session.max_meetings},
+        code="meeting_limit",
+    )
+
+
 def _recount_and_pick_table(
     session: B2BSession,
     a: B2BParticipant,
@@ -118,19 +138,11 @@ def _recount_and_pick_table(
             _("%(name)s is not available in this slot.") % {"name": who.organisation_name},
             code="slot_unavailable",
         )
-    if session.max_meetings is not None and moving is None:
+    if moving is None:
         for participant in (a, b):
-            count = MeetingSeat.objects.filter(participant=participant, active=True).count()
-            if count >= session.max_meetings:
-                raise NotAllowed(
-                    ngettext(
-                        "%(name)s already has the one meeting this session allows.",
-                        "%(name)s already has the %(count)s meetings this session allows.",
-                        session.max_meetings,
-                    )
-                    % {"name": participant.organisation_name, "count": session.max_meetings},
-                    code="meeting_limit",
-                )
+            refusal = limit_refusal(session, participant)
+            if refusal is not None:
+                raise refusal
     if placement.online:
         return None
     taken = Meeting.objects.filter(slot=slot, state=Meeting.State.BOOKED, table__isnull=False)
@@ -165,22 +177,18 @@ def book_locked(
     request: MeetingRequest | None = None,
     notify_sides: bool = True,
 ) -> Meeting:
-    """Lock, recount and write one meeting; the caller holds the transaction.
+    """Lock, recount and write one meeting between `a` (the one who books, or the
+    request's sender) and `b`; the caller holds the transaction.
 
     `notify_sides=False` when the caller sends one agenda per person instead.
     """
+    by, other = a, b  # refusals name the other side, whatever the ids
     a, b = sorted((a, b), key=lambda p: p.pk)
     check_within_event(placement.slot.starts_at, placement.slot.ends_at, session.event)
     lock_participants(a.pk, b.pk)
     ensure_still_in(a, b)
     lock_slots(placement.slot.pk)
-    if Meeting.objects.filter(
-        session=session, participant_a=a, participant_b=b, state=Meeting.State.BOOKED
-    ).exists():
-        raise Conflict(
-            _("You already have a meeting with %(name)s.") % {"name": b.organisation_name},
-            code="already_meeting",
-        )
+    ensure_may_meet(session, by, other)  # who meets whom, and once, under the locks
     table = _recount_and_pick_table(session, a, b, placement)
     race_window()
     meeting = Meeting.objects.create(
@@ -205,15 +213,14 @@ def book_locked(
     return meeting
 
 
-def book_meeting(
-    by: B2BParticipant, other: B2BParticipant, slot: Slot, *, online: bool = False
-) -> Meeting:
-    """A participant books a slot with someone who accepted (or directly, where allowed)."""
-    session = by.session
+def check_may_book(
+    session: B2BSession, by: B2BParticipant, other: B2BParticipant, *, online: bool
+) -> MeetingRequest | None:
+    """Everything but the slot itself that booking a meeting between `by` and `other`
+    needs; raises the refusal, returns the accepted request (None with direct booking)."""
     ensure_open(session)
     ensure_may_meet(session, by, other)
     ensure_approved(by, other)
-    _check_slot(session, slot)
     _check_mode(session, by, other, online)
     request = accepted_request(by, other)
     if request is None and not session.direct_booking:
@@ -222,6 +229,32 @@ def book_meeting(
             % {"name": other.organisation_name},
             code="no_accepted_request",
         )
+    for participant in (by, other):
+        refusal = limit_refusal(session, participant)
+        if refusal is not None:
+            raise refusal
+    return request
+
+
+def booking_refusal(
+    session: B2BSession, by: B2BParticipant, other: B2BParticipant, *, online: bool
+) -> BookingError | None:
+    """Why `by` cannot book any slot with `other` now, or None: the pages and the API
+    offer slots only when this is None (the same checks `book_meeting` refuses with)."""
+    try:
+        check_may_book(session, by, other, online=online)
+    except BookingError as refusal:
+        return refusal
+    return None
+
+
+def book_meeting(
+    by: B2BParticipant, other: B2BParticipant, slot: Slot, *, online: bool = False
+) -> Meeting:
+    """A participant books a slot with someone who accepted (or directly, where allowed)."""
+    session = by.session
+    request = check_may_book(session, by, other, online=online)
+    _check_slot(session, slot)
     try:
         with transaction.atomic(durable=True):
             return book_locked(

@@ -1,20 +1,20 @@
 """Writing and sending the B2B emails, each in its recipient's language and zone."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookings.b2b_ical import meeting_calendar, where
 from bookings.models import B2BNotification, B2BParticipant, Meeting
 from events.invitations import CalendarInvitation
 from primi_site.formatting import describe_when
+from primi_site.outbox import Channel
 from primi_site.templatetags.primi import tr_text
 
 logger = logging.getLogger("bookings.b2b")
@@ -149,85 +149,39 @@ def build_email(notification: B2BNotification) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[person.user.email])
 
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
-
-
-def claim(notification_id: int, now) -> bool:
-    """Take the row for this run; False when it is sent or another run holds it."""
-    return bool(
-        B2BNotification.objects.filter(pk=notification_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(claimed_at=now)
-    )
-
-
-def _done(notification_id: int, **fields) -> None:
-    B2BNotification.objects.filter(pk=notification_id).update(sent_at=timezone.now(), **fields)
-
-
-def deliver(notification_id: int) -> bool:
-    """Send one notification unless it was sent already; True when this call sent it.
-
-    The row is claimed first (an UPDATE only one run wins), so no database lock is held
-    while the mail server answers. A failure releases the claim, counts the attempt and
-    raises: django-q2 runs the job again, and `unsent_notifications` finds it later if
-    that job is lost. The change that owed the email is never touched.
-    """
-    if not claim(notification_id, timezone.now()):
-        return False
-    notification = (
-        B2BNotification.objects.select_related(
-            "recipient__user",
-            "request__sender__person__user",
-            "request__recipient__person__user",
-            "request__session__event",
-            "meeting__slot",
-            "meeting__table",
-            "meeting__session__event",
-            "meeting__participant_a__person__user",
-            "meeting__participant_b__person__user",
-            "session__event",
-        )
-        .filter(pk=notification_id)
-        .first()
-    )
-    if notification is None:
-        return False
-    if notification.meeting_id and notification.meeting.sequence != notification.sequence:
-        # A later change superseded this one; its own email carries the news.
-        _done(notification_id)
-        return False
+def build_owed(notification: B2BNotification) -> EmailMessage | None:
+    """The email, or None when there is nothing to say any more: a later change of the
+    meeting superseded it (its own email carries the news), a reminder's meeting was
+    cancelled or has started, or the recipient has no address."""
+    meeting = notification.meeting
+    if meeting is not None and meeting.sequence != notification.sequence:
+        return None
     if notification.kind == Kind.MEETING_REMINDER and (
-        notification.meeting.state != Meeting.State.BOOKED
-        or notification.meeting.slot.starts_at <= timezone.now()
+        meeting.state != Meeting.State.BOOKED or meeting.slot.starts_at <= timezone.now()
     ):
-        # Cancelled, or already started (a job held up): nothing to remind of.
-        _done(notification_id)
-        return False
+        return None
     if not notification.recipient.user.email:
-        logger.warning("b2b notification %s: recipient has no email", notification_id)
-        _done(notification_id)
-        return False
-    try:
-        build_email(notification).send()
-    except Exception as exc:
-        B2BNotification.objects.filter(pk=notification_id).update(
-            claimed_at=None,
-            attempts=F("attempts") + 1,
-            last_error=repr(exc)[:2000],
-        )
-        logger.warning("b2b notification %s not sent, will retry: %r", notification_id, exc)
-        raise
-    _done(notification_id, attempts=F("attempts") + 1, last_error="")
-    return True
+        logger.warning("b2b notification %s: recipient has no email", notification.pk)
+        return None
+    return build_email(notification)
 
 
-def unsent_notifications(older_than: timedelta, now=None) -> list[int]:
-    """Notifications still owed after `older_than` (a failed or lost job), oldest first."""
-    now = now or timezone.now()
-    return list(
-        B2BNotification.objects.filter(sent_at__isnull=True, created_at__lt=now - older_than)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:500]
-    )
+CHANNEL = Channel(
+    name="b2b-notification",
+    model=B2BNotification,
+    build=build_owed,
+    related=(
+        "recipient__user",
+        "request__sender__person__user",
+        "request__recipient__person__user",
+        "request__session__event",
+        "meeting__slot",
+        "meeting__table",
+        "meeting__session__event",
+        "meeting__participant_a__person__user",
+        "meeting__participant_b__person__user",
+        "session__event",
+    ),
+    label=gettext_lazy("B2B meeting emails"),
+    recipient="recipient__user__email",
+)

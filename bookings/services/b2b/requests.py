@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from bookings.exceptions import Conflict, Invalid, NotAllowed
-from bookings.models import B2BNotification, B2BParticipant, Meeting, MeetingRequest
+from bookings.exceptions import BookingError, Conflict, Invalid, NotAllowed
+from bookings.models import B2BNotification, B2BParticipant, B2BSession, Meeting, MeetingRequest
 from bookings.services.b2b.common import (
     ensure_approved,
     ensure_may_meet,
@@ -29,43 +29,62 @@ def live_request_between(a: B2BParticipant, b: B2BParticipant) -> MeetingRequest
     )
 
 
+def check_may_request(
+    session: B2BSession, sender: B2BParticipant, recipient: B2BParticipant
+) -> None:
+    """Everything sending a request from `sender` to `recipient` needs; raises the refusal."""
+    ensure_open(session)
+    ensure_may_meet(session, sender, recipient)
+    ensure_approved(sender, recipient)
+    if live_request_between(sender, recipient):
+        raise Conflict(
+            _("There is already a request between you and %(name)s.")
+            % {"name": recipient.organisation_name},
+            code="request_exists",
+        )
+    limit = session.max_requests_sent
+    if limit is not None:
+        sent = (
+            MeetingRequest.objects.filter(sender=sender)
+            .exclude(state=MeetingRequest.State.WITHDRAWN)
+            .count()
+        )
+        if sent >= limit:
+            raise NotAllowed(
+                ngettext(
+                    "You have sent the one request this session allows.",
+                    "You have sent the %(count)s requests this session allows.",
+                    limit,
+                )
+                % {"count": limit},
+                code="request_limit",
+            )
+
+
+def request_refusal(
+    session: B2BSession, sender: B2BParticipant, recipient: B2BParticipant
+) -> BookingError | None:
+    """Why `sender` cannot ask `recipient` for a meeting now, or None: the pages offer
+    "Ask for a meeting" only when this is None (the checks `send_request` refuses with)."""
+    try:
+        check_may_request(session, sender, recipient)
+    except BookingError as refusal:
+        return refusal
+    return None
+
+
 def send_request(
     sender: B2BParticipant, recipient: B2BParticipant, message: str = ""
 ) -> MeetingRequest:
     session = sender.session
-    ensure_open(session)
-    ensure_may_meet(session, sender, recipient)
-    ensure_approved(sender, recipient)
     if len(message) > MESSAGE_MAX:
         raise Invalid(
             _("The message is too long (at most %(count)s characters).") % {"count": MESSAGE_MAX}
         )
     with transaction.atomic(durable=True):
         lock_participants(sender.pk, recipient.pk)
+        check_may_request(session, sender, recipient)
         ensure_still_in(sender, recipient)
-        if live_request_between(sender, recipient):
-            raise Conflict(
-                _("There is already a request between you and %(name)s.")
-                % {"name": recipient.organisation_name},
-                code="request_exists",
-            )
-        limit = session.max_requests_sent
-        if limit is not None:
-            sent = (
-                MeetingRequest.objects.filter(sender=sender)
-                .exclude(state=MeetingRequest.State.WITHDRAWN)
-                .count()
-            )
-            if sent >= limit:
-                raise NotAllowed(
-                    ngettext(
-                        "You have sent the one request this session allows.",
-                        "You have sent the %(count)s requests this session allows.",
-                        limit,
-                    )
-                    % {"count": limit},
-                    code="request_limit",
-                )
         request = MeetingRequest.objects.create(
             session=session, sender=sender, recipient=recipient, message=message
         )

@@ -2,12 +2,13 @@
 
 `request_schedule` records a queued run (one active run per session, a database
 constraint) and enqueues `bookings.tasks.run_schedule` on commit. `run_schedule`
-exports the session, solves with a progress callback that writes the best breaks so
-far at most every `PROGRESS_EVERY` seconds (each write its own short transaction), and
-stores the solution: nothing is written to the meetings. `publish_schedule` re-exports
-the session, refuses if it changed since the run, books (and, when allowed, moves) the
-meetings in one transaction, and on commit sends each participant their agenda with
-the `.ics` invitations and emits the `schedule.published` webhook.
+exports the session (every rule publishing checks is a constraint of the instance, so
+a run ready for review can be published), solves with a progress callback that writes
+the best breaks so far at most every `PROGRESS_EVERY` seconds (each write its own short
+transaction), and stores the solution: nothing is written to the meetings.
+`publish_schedule` re-exports the session, refuses if it changed since the run, books
+(and, when allowed, moves) the meetings in one transaction, and on commit sends each
+participant their agenda with the `.ics` invitations and emits the `schedule.published` webhook.
 """
 
 import logging
@@ -23,6 +24,7 @@ from bookings.services.b2b.common import log, notify
 from bookings.services.b2b_export import (
     apply_locked,
     booked_assignments,
+    session_export,
     session_to_instance,
 )
 from missions.models import Person
@@ -136,9 +138,10 @@ def run_schedule(run_id: int) -> ScheduleRun | None:
     run = ScheduleRun.objects.select_related("session__event").get(pk=run_id)
     session = run.session
     try:
-        instance = session_to_instance(session, movable=run.allow_moves)
+        export = session_export(session, movable=run.allow_moves)
+        instance = export.instance
         previous = booked_assignments(session)
-        total = len(instance["meetings"])
+        total = len(instance["meetings"]) + len(export.excluded)
         ScheduleRun.objects.filter(pk=run.pk).update(instance=instance, total=total)
         solution = _solve_watched(instance, run, previous)
     except Exception as exc:  # the run records any failure; nothing was written
@@ -159,7 +162,8 @@ def run_schedule(run_id: int) -> ScheduleRun | None:
             bound=solution["bound"],
             elapsed=solution["seconds"],
             placed=len(solution["assignments"]),
-            unscheduled=solution["unscheduled"],
+            # The requests left out before solving (who meets whom), then the solver's.
+            unscheduled=[*export.excluded, *solution["unscheduled"]],
             moved=solution.get("moved"),
             finished_at=timezone.now(),
         )
@@ -210,6 +214,7 @@ def _publish_locked(run: ScheduleRun, by: Person | None, emit) -> dict:
             code="session_changed",
         )
     counts = apply_locked(session, run.solution, by, notify_sides=False)
+    counts["unscheduled"] = len(run.unscheduled or [])
     run.state = State.PUBLISHED
     run.decided_at = timezone.now()
     run.decided_by = by

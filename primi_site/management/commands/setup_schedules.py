@@ -6,7 +6,7 @@ from django_q.models import Schedule
 SCHEDULES = (
     # name, function, minutes between runs
     ("bookings: expire offers", "bookings.tasks.expire_offers", 5),
-    ("bookings: send pending emails", "bookings.tasks.send_pending_emails", 10),
+    ("outbox: sweep", "primi_site.tasks.sweep_outbox", 1),
     ("bookings: event reminders", "bookings.tasks.send_event_reminders", 15),
     ("bookings: B2B meeting reminders", "bookings.tasks.send_meeting_reminders", 5),
     ("bookings: clean up", "bookings.tasks.clean_up", 24 * 60),
@@ -14,10 +14,15 @@ SCHEDULES = (
 )
 
 
+# Replaced by the outbox's sweep; removed where an older set-up created it.
+RETIRED = ("bookings: send pending emails",)
+
+
 class Command(BaseCommand):
     help = "Create the django-q2 schedules of the site, by name (idempotent)."
 
     def handle(self, *args, **options) -> None:
+        Schedule.objects.filter(name__in=RETIRED).delete()
         for name, func, minutes in SCHEDULES:
             _, created = Schedule.objects.update_or_create(
                 name=name,
