@@ -2,8 +2,8 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bookings.models import Registration, RegistrationState
 from bookings.services.applications import Decision
@@ -11,15 +11,11 @@ from bookings.services.invitations import NewAccount, email_taken
 from events.models import Event
 from missions.models import Department, Language, Mission, Organisation, Sector
 from primi_site.bilingual import localized
-from primi_site.timezones import known_time_zones
+from primi_site.choices import time_zone_choices
+from primi_site.text_limits import REASON, CountedTextareas
 
 
-def zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in known_time_zones() if "/" in z and not z.startswith("Etc/"))
-    return [(z, z.replace("_", " ")) for z in zones]
-
-
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(CountedTextareas, forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["company_pitch", "trip_goals", "target_markets"]
@@ -42,16 +38,16 @@ class ApplicationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CountedTextareas, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CountedTextareas, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -63,7 +59,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject; shown in the history and in the email."),
     )
@@ -162,7 +158,11 @@ class GuestAccountForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     language = forms.ChoiceField(label=_("Preferred language"), choices=Language.choices)
-    time_zone = forms.ChoiceField(label=_("Time zone"))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        # The page's script sets the browser's zone here when nothing was chosen yet.
+        widget=forms.Select(attrs={"data-browser-zone": "1"}),
+    )
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -178,7 +178,9 @@ class GuestAccountForm(forms.Form):
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
-        self.fields["time_zone"].choices = zone_choices()
+        self.fields["time_zone"].choices = time_zone_choices(get_language())
+        if self.is_bound:  # what the guest chose stays, whatever the browser says
+            self.fields["time_zone"].widget.attrs.pop("data-browser-zone", None)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,22 +1,18 @@
 """Forms of the B2B pages. They check the shape of the input; the services decide."""
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import B2BParticipant, MeetingReport
 from bookings.queries_b2b import DirectoryFilters
 from missions.models import Sector
-from primi_site.validators import country_choices, language_codes
+from primi_site.choices import country_choices, language_choices
+from primi_site.text_limits import MESSAGE, NOTE, CountedTextareas
 
 
-def language_choices(language: str) -> list[tuple[str, str]]:
-    from babel import Locale
-
-    names = Locale.parse(language).languages
-    return sorted(((c, names.get(c, c)) for c in language_codes()), key=lambda item: item[1])
-
-
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CountedTextareas, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -57,7 +53,9 @@ class ProfileForm(forms.ModelForm):
         self.fields["directory_consent"].initial = bool(
             self.instance and self.instance.directory_consent_at
         )
-        self.fields["languages"].choices = language_choices(language)
+        self.fields["languages"].choices = language_choices(
+            language, keep=list(getattr(self.instance, "languages", None) or [])
+        )
         # No country chosen yet (a guest without an organisation): an empty first choice,
         # so that the form asks rather than showing the first country of the list.
         self.fields["country"].choices = [("", _("Choose a country")), *country_choices(language)]
@@ -109,20 +107,20 @@ class DirectoryForm(forms.Form):
         )
 
 
-class RequestForm(forms.Form):
+class RequestForm(CountedTextareas, forms.Form):
     message = forms.CharField(
         label=_("Message"),
         required=False,
-        max_length=2000,
+        max_length=MESSAGE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CountedTextareas, forms.Form):
     answer = forms.CharField(
         label=_("Message (optional)"),
         required=False,
-        max_length=2000,
+        max_length=MESSAGE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -136,7 +134,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
 
 
-class ReportForm(forms.Form):
+class ReportForm(CountedTextareas, forms.Form):
     took_place = forms.TypedChoiceField(
         label=_("Did the meeting take place?"),
         choices=[("yes", _("Yes")), ("no", _("No, the other side did not come"))],
@@ -147,15 +145,13 @@ class ReportForm(forms.Form):
         label=_("Outcome"), choices=MeetingReport.Outcome.choices, required=False
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ScheduleForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Time limit (seconds)"),
-        min_value=1,
-        max_value=3600,
         initial=60,
         help_text=_("The scheduler stops with its best schedule after this time."),
     )
@@ -168,3 +164,13 @@ class ScheduleForm(forms.Form):
             "never move."
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = self.fields["time_limit"]
+        limit.min_value, limit.max_value = settings.SOLVER_MIN_SECONDS, settings.SOLVER_MAX_SECONDS
+        limit.validators += [
+            MinValueValidator(limit.min_value),
+            MaxValueValidator(limit.max_value),
+        ]
+        limit.widget.attrs.update(min=limit.min_value, max=limit.max_value)

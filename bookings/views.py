@@ -40,6 +40,7 @@ from events.queries import public_event
 from missions.queries import public_mission
 from primi_site import auth_backends
 from primi_site.bilingual import page_language
+from primi_site.choices import zone_for_country
 from primi_site.middleware import person_of
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
@@ -192,7 +193,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         form = GuestAccountForm(
             request.POST or None,
             email=invite.email,
-            initial={"language": page_language(get_language()), "time_zone": "Europe/Paris"},
+            initial={
+                "language": page_language(get_language()),
+                # The browser's zone replaces it where scripts run (primi/browser_zone.js).
+                "time_zone": zone_for_country(
+                    invite.organisation.country if invite.organisation else None
+                )
+                or "Europe/Paris",
+            },
         )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:

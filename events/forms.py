@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from primi_site.formatting import month_starts
-from primi_site.validators import country_choices
+from primi_site.choices import country_choices, sort_key
+from primi_site.formatting import babel_locale, month_starts
 
 
 class CalendarFilterForm(forms.Form):
@@ -23,14 +23,16 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         names = dict(country_choices(language))
         self.fields["kind"].choices = [("", _("All kinds")), *Event.Kind.choices]
-        self.fields["country"].choices = [("", _("All countries"))] + [
-            (code, names.get(code, code)) for code in countries
-        ]
+        named = sorted(((c, names.get(c, c)) for c in countries), key=lambda c: sort_key(c[1]))
+        self.fields["country"].choices = [("", _("All countries")), *named]
         self.fields["mission"].choices = [("", _("All missions"))] + [
             (mission.slug, mission.tr("title", language).text) for mission in missions
         ]
         self.fields["month"].choices = [("", _("All months"))] + [
-            (first.strftime("%Y-%m"), format_date(first, "LLLL y", locale=language).capitalize())
+            (
+                first.strftime("%Y-%m"),
+                format_date(first, "LLLL y", locale=babel_locale(language)).capitalize(),
+            )
             for first in month_starts(today, 13)
         ]
 

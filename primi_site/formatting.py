@@ -34,8 +34,12 @@ def babel_locale(language: str | None = None) -> str:
 
 
 def zone_label(zone_name: str, language: str | None = None) -> str:
-    """The zone's exemplar city in the page's language ("Toronto", "Londres")."""
-    return get_timezone_location(zone(zone_name), locale=babel_locale(language), return_city=True)
+    """The zone's exemplar city in the page's language ("Toronto", "Londres"); for a zone
+    CLDR names otherwise (America/Argentina/Buenos_Aires), its own city ("Buenos Aires")."""
+    city = get_timezone_location(zone(zone_name), locale=babel_locale(language), return_city=True)
+    if "/" in city:
+        city = zone_name.rsplit("/", 1)[-1].replace("_", " ")
+    return city
 
 
 def format_day(day: date, language: str | None = None, width: str = "full") -> str:

@@ -1,10 +1,11 @@
 """The account page's form: language and time zone of the signed-in person."""
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from missions.models import Person
-from primi_site.timezones import known_time_zones
+from primi_site.choices import time_zone_choices
 
 
 class PreferencesForm(forms.ModelForm):
@@ -20,8 +21,9 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = sorted(z for z in known_time_zones() if "/" in z and not z.startswith("Etc/"))
-        self.fields["time_zone"].choices = [(z, z.replace("_", " ")) for z in zones]
+        self.fields["time_zone"].choices = time_zone_choices(
+            get_language(), keep=self.instance.time_zone if self.instance else ""
+        )
         self.fields["time_zone"].help_text = _(
             "Times on the site are shown in each event's local time and in this zone."
         )

@@ -364,3 +364,42 @@ def test_a_full_department_quota_is_named_on_the_staff_list(
     page = words_of(client.get(f"/en/staff/registrations/?mission={mission.pk}"))
     assert "Waitlisted — waiting for a seat of the department’s quota" in page
     assert "#1" not in page
+
+
+# 12.23: the country, language and time-zone boxes ------------------------------------
+
+
+def options_of(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+@pytest.mark.parametrize(
+    ("language", "germany", "before", "after"),
+    [("fr", "allemand", "Égypte", "Espagne"), ("en", "German", "Egypt", "Estonia")],
+)
+def test_the_profile_offers_iso_countries_and_business_languages_in_the_readers_words(
+    client, session, language, germany, before, after
+):
+    from tests.bookings.conftest import registered_person
+
+    person = registered_person(session)
+    services.join_session(person, session)
+    client.force_login(person.user)
+    html = client.get(f"/{language}/b2b/{session.event.slug}/profile/").content.decode()
+    countries = options_of(html, "country")[1:]  # after "Choose a country"
+    codes = [code for code, _name in countries]
+    assert len(codes) == 249
+    assert not {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ", "UK"} & set(codes)
+    names = [name for _code, name in countries]
+    emirates = "Émirats arabes unis" if language == "fr" else "United Arab Emirates"
+    assert names.index(before) < names.index(after)
+    if language == "fr":  # accented names sort with their letter, not after "Z"
+        assert names.index("Égypte") < names.index(emirates) < names.index("Espagne")
+    languages = options_of(html, "languages")
+    assert 30 < len(languages) < 60
+    assert ("de", germany) in languages
+    assert ("oc", "occitan" if language == "fr" else "Occitan") in languages
+    assert [name for _c, name in languages] == sorted(
+        (name for _c, name in languages), key=lambda n: n.casefold().replace("é", "e")
+    )

@@ -89,3 +89,63 @@ def test_a_span_over_a_new_year_names_the_end_year():
         language="en",
     )
     assert when.text == "Friday, 31 December 2027, 21:00\u2009–\u2009Sat, 1 Jan 2028, 03:00 Paris"
+
+
+# 12.23: the time-zone box --------------------------------------------------------------
+
+
+def options_of(html: str, name: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+
+
+@pytest.mark.parametrize(
+    ("language", "vancouver", "kolkata"),
+    [
+        ("fr", r"Canada — Vancouver \(UTC-0[78]:00\)", r"Inde — Kolkata \(UTC\+05:30\)"),
+        ("en", r"Canada — Vancouver \(GMT-0[78]:00\)", r"India — Kolkata \(GMT\+05:30\)"),
+    ],
+)
+def test_the_account_offers_canonical_zones_named_by_country_city_and_offset(
+    client, language, vancouver, kolkata
+):
+    vancouver_viewer(client)
+    html = client.get(f"/{language}/account/").content.decode()
+    zones = dict(options_of(html, "time_zone"))
+    assert "Asia/Kolkata" in zones and "Asia/Calcutta" not in zones
+    assert not {"US/Pacific", "Canada/Pacific", "Europe/Kiev", "GB", "Etc/GMT+8"} & set(zones)
+    assert 380 < len(zones) < 450
+    assert re.fullmatch(vancouver, zones["America/Vancouver"].replace("&#x27;", "'"))
+    assert re.fullmatch(kolkata, zones["Asia/Kolkata"])
+    assert re.search(r'<option value="America/Vancouver" selected>', html)
+    labels = list(zones.values())
+    assert labels.index(zones["Asia/Kabul"]) == 0  # "Afghanistan — …" first, by country
+
+
+def test_an_older_zone_name_already_chosen_stays_offered(client):
+    person = PersonFactory(time_zone="Asia/Calcutta")
+    client.force_login(person.user)
+    zones = dict(options_of(client.get("/en/account/").content.decode(), "time_zone"))
+    assert "Asia/Calcutta" in zones
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"), [("CA", "America/Toronto"), ("BE", "Europe/Brussels")]
+)
+def test_a_guest_starts_on_the_zone_of_their_country_and_the_browser_may_say_better(
+    client, country, expected
+):
+    from bookings.services.invitations import create_invitation
+    from tests.factories import PartnerFactory, StaffUserFactory
+
+    _invitation, token = create_invitation(
+        email="guest@example.org",
+        target=EventFactory(),
+        language="en",
+        by=StaffUserFactory(),
+        organisation=PartnerFactory(country=country),
+    )
+    html = client.get(f"/en/invitations/{token}/").content.decode()
+    assert re.search(rf'<option value="{expected}" selected>', html)
+    assert 'data-browser-zone="1"' in html
+    assert "primi/browser_zone.js" in html
