@@ -12,10 +12,9 @@ from events.models import Event
 from missions.models import Department, Language, Mission, Organisation, Sector
 from primi_site.bilingual import localized
 from primi_site.choices import time_zone_choices
-from primi_site.text_limits import REASON, CountedTextareas
 
 
-class ApplicationForm(CountedTextareas, forms.ModelForm):
+class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["company_pitch", "trip_goals", "target_markets"]
@@ -38,16 +37,16 @@ class ApplicationForm(CountedTextareas, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReasonForm(CountedTextareas, forms.Form):
+class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=REASON,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class DecisionForm(CountedTextareas, forms.Form):
+class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -59,7 +58,7 @@ class DecisionForm(CountedTextareas, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=REASON,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject; shown in the history and in the email."),
     )

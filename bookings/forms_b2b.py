@@ -1,18 +1,15 @@
 """Forms of the B2B pages. They check the shape of the input; the services decide."""
 
 from django import forms
-from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import B2BParticipant, MeetingReport
 from bookings.queries_b2b import DirectoryFilters
 from missions.models import Sector
 from primi_site.choices import country_choices, language_choices
-from primi_site.text_limits import MESSAGE, NOTE, CountedTextareas
 
 
-class ProfileForm(CountedTextareas, forms.ModelForm):
+class ProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -107,20 +104,20 @@ class DirectoryForm(forms.Form):
         )
 
 
-class RequestForm(CountedTextareas, forms.Form):
+class RequestForm(forms.Form):
     message = forms.CharField(
         label=_("Message"),
         required=False,
-        max_length=MESSAGE,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class AnswerForm(CountedTextareas, forms.Form):
+class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Message (optional)"),
         required=False,
-        max_length=MESSAGE,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -134,7 +131,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
 
 
-class ReportForm(CountedTextareas, forms.Form):
+class ReportForm(forms.Form):
     took_place = forms.TypedChoiceField(
         label=_("Did the meeting take place?"),
         choices=[("yes", _("Yes")), ("no", _("No, the other side did not come"))],
@@ -145,13 +142,15 @@ class ReportForm(CountedTextareas, forms.Form):
         label=_("Outcome"), choices=MeetingReport.Outcome.choices, required=False
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ScheduleForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Time limit (seconds)"),
+        min_value=1,
+        max_value=3600,
         initial=60,
         help_text=_("The scheduler stops with its best schedule after this time."),
     )
@@ -164,13 +163,3 @@ class ScheduleForm(forms.Form):
             "never move."
         ),
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        limit = self.fields["time_limit"]
-        limit.min_value, limit.max_value = settings.SOLVER_MIN_SECONDS, settings.SOLVER_MAX_SECONDS
-        limit.validators += [
-            MinValueValidator(limit.min_value),
-            MaxValueValidator(limit.max_value),
-        ]
-        limit.widget.attrs.update(min=limit.min_value, max=limit.max_value)
