@@ -88,8 +88,15 @@ def start(options: argparse.Namespace) -> None:
     manage("migrate", "--no-input", env=env)
     manage("seed_demo", env=env)
     manage("setup_schedules", env=env)
-    say("starting the job worker (django-q2 qcluster)")
-    worker = subprocess.Popen([str(PYTHON), str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env)
+    say("starting the job workers (django-q2 qcluster: one for mail and jobs, one for the solver)")
+    workers = [
+        subprocess.Popen([str(PYTHON), str(ROOT / "manage.py"), "qcluster"], cwd=ROOT, env=env),
+        subprocess.Popen(
+            [str(PYTHON), str(ROOT / "manage.py"), "qcluster"],
+            cwd=ROOT,
+            env={**env, "Q_CLUSTER_NAME": "solver"},
+        ),
+    ]
     address = f"{options.host}:{options.port}"
     say(f"the site is at http://{address}/ (demo accounts: see README.md); Ctrl-C stops it")
     say(f"links in emails, invitations, calendars and the API use SITE_URL={env['SITE_URL']}")
@@ -98,11 +105,13 @@ def start(options: argparse.Namespace) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.send_signal(signal.SIGINT)
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.send_signal(signal.SIGINT)
+        for worker in workers:
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 def postgres_answers() -> str | None:

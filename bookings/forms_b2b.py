@@ -1,6 +1,8 @@
 """Forms of the B2B pages. They check the shape of the input; the services decide."""
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import B2BParticipant, MeetingReport
@@ -149,8 +151,6 @@ class ReportForm(forms.Form):
 class ScheduleForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Time limit (seconds)"),
-        min_value=1,
-        max_value=3600,
         initial=60,
         help_text=_("The scheduler stops with its best schedule after this time."),
     )
@@ -163,3 +163,13 @@ class ScheduleForm(forms.Form):
             "never move."
         ),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit = self.fields["time_limit"]
+        limit.min_value, limit.max_value = settings.SOLVER_MIN_SECONDS, settings.SOLVER_MAX_SECONDS
+        limit.validators += [
+            MinValueValidator(limit.min_value),
+            MaxValueValidator(limit.max_value),
+        ]
+        limit.widget.attrs.update(min=limit.min_value, max=limit.max_value)

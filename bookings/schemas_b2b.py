@@ -7,6 +7,7 @@ Inputs subclass `InSchema` (unknown fields refused, strict types); free text is
 from datetime import datetime
 from typing import Literal
 
+from django.conf import settings
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
@@ -266,7 +267,11 @@ class DirectoryOut(PageOut):
 
 class ScheduleRunIn(InSchema):
     time_limit: int = Field(
-        60, ge=1, le=3600, description="Seconds the solver may search, 1 to 3600."
+        60,
+        ge=settings.SOLVER_MIN_SECONDS,
+        le=settings.SOLVER_MAX_SECONDS,
+        description=f"Seconds the solver may search, {settings.SOLVER_MIN_SECONDS} to "
+        f"{settings.SOLVER_MAX_SECONDS} (SOLVER_MAX_SECONDS).",
     )
     allow_moves: bool = Field(
         False, description="Whether meetings already published may move to make room."

@@ -252,6 +252,22 @@ Q_CLUSTER = {
 # Every job is idempotent (an outbox/reminder row claimed once), so running again is safe.
 if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
     raise ImproperlyConfigured("Q_RETRY must be greater than Q_TIMEOUT (seconds).")
+# Scheduler runs have a queue of their own, served by a cluster of their own
+# (`Q_CLUSTER_NAME=solver manage.py qcluster`), so that mail never waits behind them. Its
+# timeout is above the largest time limit staff may ask for (SOLVER_MAX_SECONDS).
+SOLVER_MIN_SECONDS = 5
+SOLVER_MAX_SECONDS = env_int("SOLVER_MAX_SECONDS", 3600)
+SOLVER_QUEUE = "solver"
+Q_CLUSTER["ALT_CLUSTERS"] = {
+    SOLVER_QUEUE: {
+        "workers": env_int("SOLVER_WORKERS", 1),
+        "timeout": SOLVER_MAX_SECONDS + 300,
+        "retry": SOLVER_MAX_SECONDS + 600,
+        "max_attempts": 1,
+    }
+}
+if SOLVER_MAX_SECONDS < SOLVER_MIN_SECONDS:
+    raise ImproperlyConfigured(f"SOLVER_MAX_SECONDS must be at least {SOLVER_MIN_SECONDS}.")
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -14,6 +14,7 @@ participant their agenda with the `.ics` invitations and emits the `schedule.pub
 import logging
 import threading
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,6 @@ from missions.models import Person
 
 logger = logging.getLogger("bookings.b2b")
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
-MAX_TIME_LIMIT = 3600
 State = ScheduleRun.State
 
 
@@ -39,9 +39,10 @@ def request_schedule(
     session: B2BSession, by: Person | None, *, time_limit: int = 60, allow_moves: bool = False
 ) -> ScheduleRun:
     """Queue a scheduler run for the session; refused while another one is active."""
-    if not 1 <= int(time_limit) <= MAX_TIME_LIMIT:
+    low, high = settings.SOLVER_MIN_SECONDS, settings.SOLVER_MAX_SECONDS
+    if not low <= int(time_limit) <= high:
         raise Invalid(
-            _("The time limit is between 1 and %(max)s seconds.") % {"max": MAX_TIME_LIMIT},
+            _("The time limit is between %(min)s and %(max)s seconds.") % {"min": low, "max": high},
             code="bad_time_limit",
         )
     if not session.slots.exists():
@@ -68,7 +69,10 @@ def request_schedule(
         raise Conflict(
             _("This session already has a scheduler run in progress."), code="run_active"
         ) from exc
-    transaction.on_commit(lambda: async_task("bookings.tasks.run_schedule", run.pk))
+    # On the solver's own queue: a long run never holds back an email.
+    transaction.on_commit(
+        lambda: async_task("bookings.tasks.run_schedule", run.pk, cluster=settings.SOLVER_QUEUE)
+    )
     return run
 
 
