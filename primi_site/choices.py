@@ -103,6 +103,11 @@ def _zone_tab() -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def zone_countries() -> tuple[tuple[str, str], ...]:
+    """(country, zone) of every canonical zone."""
+    return _zone_tab()
+
+
 @lru_cache(maxsize=1)
 def canonical_zones() -> frozenset[str]:
     """Every canonical zone, and UTC."""

@@ -16,6 +16,7 @@ from primi_site.formatting import (
     format_number,
     format_stamp,
 )
+from primi_site.places import city_name
 
 register = template.Library()
 
@@ -60,6 +61,13 @@ def country_name(code: str) -> str:
     if not code:
         return ""
     return Locale.parse(babel_locale(get_language())).territories.get(code, code)
+
+
+@register.filter
+def city(name: str, country: str = "") -> str:
+    """`{{ event.city|city:event.country }}`: the city as the page's language names it
+    ("London" reads "Londres" on French pages)."""
+    return city_name(name, country, get_language())
 
 
 @register.simple_tag

@@ -149,3 +149,31 @@ def test_a_guest_starts_on_the_zone_of_their_country_and_the_browser_may_say_bet
     assert re.search(rf'<option value="{expected}" selected>', html)
     assert 'data-browser-zone="1"' in html
     assert "primi/browser_zone.js" in html
+
+
+# 12.24: city names in the reader's language ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "london", "montreal"),
+    [
+        ("fr", "Londres, Royaume-Uni", "Montréal, Canada"),
+        ("en", "London, United Kingdom", "Montreal, Canada"),
+    ],
+)
+def test_cities_read_in_the_pages_language(client, language, london, montreal):
+    from tests.factories import MissionFactory
+
+    EventFactory(slug="kings-cross", city="London", country="GB", time_zone="Europe/London")
+    MissionFactory(slug="quebec-games", destination_city="Montréal", destination_country="CA")
+    assert london in words_of(client.get(f"/{language}/events/kings-cross/"))
+    assert london in words_of(client.get(f"/{language}/calendar/"))
+    assert montreal in words_of(client.get(f"/{language}/missions/quebec-games/"))
+
+
+def test_a_city_abroad_of_the_same_name_keeps_its_own():
+    from primi_site.places import city_name
+
+    assert city_name("London", "CA", "fr") == "London"  # Ontario
+    assert city_name("Marseille", "FR", "en") == "Marseille"
+    assert city_name("Bruxelles", "BE", "en") == "Brussels"
