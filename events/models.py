@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from missions.models import DEFAULT_OFFER_HOURS, Mission, Person, WaitlistMode
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
+from primi_site.text_limits import DESCRIPTION, limited
 from primi_site.timezones import validate_time_zone
 from primi_site.validators import validate_country
 
@@ -53,8 +54,10 @@ class Event(BilingualMixin, models.Model):
     )
     title_fr = models.CharField(_("title (French)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True, **limited(DESCRIPTION))
+    description_en = models.TextField(
+        _("description (English)"), blank=True, **limited(DESCRIPTION)
+    )
     mission = models.ForeignKey(
         Mission,
         on_delete=models.SET_NULL,

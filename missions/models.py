@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
+from primi_site.text_limits import DESCRIPTION, limited
 from primi_site.timezones import validate_time_zone, zone
 from primi_site.validators import validate_country, validate_currency, validate_language_list
 
@@ -85,8 +86,10 @@ class Organisation(BilingualMixin, models.Model):
         help_text=_("Required for member companies, empty for partners abroad."),
     )
     website = WebAddressField(_("website"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True, **limited(DESCRIPTION))
+    description_en = models.TextField(
+        _("description (English)"), blank=True, **limited(DESCRIPTION)
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -202,10 +205,14 @@ class Mission(BilingualMixin, models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     summary_fr = models.CharField(_("summary (French)"), max_length=300, blank=True)
     summary_en = models.CharField(_("summary (English)"), max_length=300, blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    eligibility_fr = models.TextField(_("eligibility (French)"), blank=True)
-    eligibility_en = models.TextField(_("eligibility (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True, **limited(DESCRIPTION))
+    description_en = models.TextField(
+        _("description (English)"), blank=True, **limited(DESCRIPTION)
+    )
+    eligibility_fr = models.TextField(_("eligibility (French)"), blank=True, **limited(DESCRIPTION))
+    eligibility_en = models.TextField(
+        _("eligibility (English)"), blank=True, **limited(DESCRIPTION)
+    )
     destination_city = models.CharField(_("destination city"), max_length=100)
     destination_country = models.CharField(
         _("destination country"), max_length=2, validators=[validate_country]
