@@ -14,6 +14,10 @@ worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = 5
+# The longest request line gunicorn reads (its maximum): longer ones get gunicorn's own
+# 414 page. The application answers addresses over 4096 characters with its own 414
+# (JSON under /api/), see primi_site/request_guard.py and docs/api.md.
+limit_request_line = 8190
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

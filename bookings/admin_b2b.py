@@ -38,7 +38,7 @@ class BlockFormSet(BaseInlineFormSet):
             try:
                 check_block(data["day"], data["starts"], data["ends"], event)
             except BookingError as error:
-                form.add_error(None, error.message)
+                form.add_error(None, str(error))
 
 
 class BlockInline(admin.TabularInline):
@@ -96,7 +96,7 @@ class B2BSessionAdmin(admin.ModelAdmin):
             try:
                 count = services.generate_slots(session)
             except BookingError as error:
-                self.message_user(request, f"{session}: {error.message}", messages.ERROR)
+                self.message_user(request, f"{session}: {error}", messages.ERROR)
             else:
                 self.message_user(
                     request,

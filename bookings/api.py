@@ -1,8 +1,8 @@
 """The registrations API: register, apply, list mine, cancel; the staff's review.
 
 Views are thin: parse, fetch-and-authorise (another person's registration is a 404),
-call the service, shape the answer. Domain refusals (`bookings.exceptions`) map to
-409 (conflicts) or 422 (the rest), in the request's language.
+call the service, shape the answer. Domain refusals (`bookings.exceptions`) carry
+their status (409 conflicts, 422 the rest); `primi_site.api_errors` answers them.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +11,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from bookings import exports, queries
-from bookings.exceptions import CONFLICT_CODES, ReasonRequired, RegistrationError
+from bookings.exceptions import ReasonRequired
 from bookings.models import Registration
 from bookings.permissions import (
     get_registration_for_staff_or_404,
@@ -36,16 +36,12 @@ from events.models import Event
 from missions.models import Mission
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
-from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_errors import WITH_BODY, responses
 from primi_site.api_idempotency import idempotency_key_header, idempotent
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.bilingual import localized
 from primi_site.schemas import ObjectId
-
-register_domain_error(
-    RegistrationError, status=lambda exc: 409 if exc.code in CONFLICT_CODES else 422
-)
 
 router = Router(tags=["registrations"], auth=AUTHENTICATED)
 staff_router = Router(tags=["staff: registrations"], auth=STAFF)

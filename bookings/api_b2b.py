@@ -2,7 +2,7 @@
 
 Every object is fetched through the permission functions, so another person's
 request, meeting or profile is a 404 on every method. Domain errors become
-409 (conflict) or 422 (invalid) with one body shape, in `primi_site.api`.
+409 (conflict) or 422 (invalid) with one body shape, in `primi_site.api_errors`.
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 
 from bookings import queries_b2b as queries
 from bookings import queries_schedule
-from bookings.exceptions import BookingError, Conflict, Invalid
+from bookings.exceptions import Conflict, Invalid
 from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
@@ -66,7 +66,7 @@ from missions.schemas import Slug
 from primi_site import api_throttle
 from primi_site.api_auth import AUTHENTICATED, STAFF
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
-from primi_site.api_errors import WITH_BODY, register_domain_error, responses
+from primi_site.api_errors import WITH_BODY, responses
 from primi_site.api_idempotency import idempotency_key_header, idempotent
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
@@ -75,8 +75,6 @@ from primi_site.schemas import ObjectId
 from primi_site.timezones import zone
 
 router = Router(auth=AUTHENTICATED, tags=["b2b"])
-# Domain errors carry their status: 409 for a conflict with the state, 422 otherwise.
-register_domain_error(BookingError, status=lambda exc: exc.status)
 
 READ = (*AUTH_ERRORS, 404, 422)  # a bad slug or id in the path is a 422
 WRITE = (*AUTH_ERRORS, *WITH_BODY, 404, 409)

@@ -1,31 +1,28 @@
-"""Domain errors of the bookings app, each with a stable `code` and a translated message.
+"""Domain errors of the bookings app: each class declares its `code`, HTTP `status` and
+translated message once (`primi_site.errors.DomainError`); the API and the pages map
+them from there.
 
-Registrations: `RegistrationError` and its subclasses; pages show `str(error)`, the API
-maps the codes to HTTP statuses (`CONFLICT_CODES` to 409, the rest to 422).
+Registrations: `RegistrationError` and its subclasses, 422 (the input or the rules say
+no) unless the class says 409 (the state of the world says no: already registered,
+full, a state that cannot change this way).
 
-B2B meetings: `BookingError` carries its message (translated when raised), its code and
-its HTTP status: `Conflict` is 409 (the state of the world says no: slot taken, request
-withdrawn), `Invalid` and `NotAllowed` are 422 (the input or the session's rules say no).
+B2B meetings: `BookingError` carries its message (translated when raised) and its code,
+given where it is raised; its class gives the status: `Conflict` is 409 (slot taken,
+request withdrawn), `Invalid` and `NotAllowed` are 422 (the input or the session's
+rules say no).
 """
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from primi_site.errors import DomainError
 
-class RegistrationError(Exception):
+
+class RegistrationError(DomainError):
+    status = 422
     code = "registration_error"
     message = _("This registration cannot be made.")
-
-    def __init__(self, message: str | None = None, **params) -> None:
-        self.params = params
-        if message is not None:
-            self.message = message
-        super().__init__(self.code)
-
-    def __str__(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 class NoProfile(RegistrationError):
@@ -34,6 +31,7 @@ class NoProfile(RegistrationError):
 
 
 class AlreadyRegistered(RegistrationError):
+    status = 409
     code = "already_registered"
     message = _("You are already registered; your registration is unchanged.")
 
@@ -48,6 +46,7 @@ class RegistrationClosed(RegistrationError):
 
 
 class EventFull(RegistrationError):
+    status = 409
     code = "event_full_no_waitlist"
     message = _("The event is full and has no waitlist.")
 
@@ -89,6 +88,7 @@ class counted:
 
 
 class CapacityBelowConfirmed(RegistrationError):
+    status = 409
     code = "capacity_below_confirmed"
     message = counted(
         "count",
@@ -106,11 +106,13 @@ class CancellationClosed(RegistrationError):
 
 
 class InvalidTransition(RegistrationError):
+    status = 409
     code = "invalid_transition"
     message = _("A registration in the state “%(state)s” cannot be changed this way.")
 
 
 class NoSeatLeft(RegistrationError):
+    status = 409
     code = "no_seat_left"
     message = counted(
         "capacity",
@@ -119,6 +121,7 @@ class NoSeatLeft(RegistrationError):
 
 
 class DepartmentQuotaFull(RegistrationError):
+    status = 409
     code = "department_quota_full"
     message = counted(
         "seats",
@@ -131,6 +134,7 @@ class DepartmentQuotaFull(RegistrationError):
 
 
 class OrganisationQuotaFull(RegistrationError):
+    status = 409
     code = "organisation_quota_full"
     message = counted(
         "seats",
@@ -147,19 +151,6 @@ class OfferExpired(RegistrationError):
     message = _("This offer has expired.")
 
 
-CONFLICT_CODES = frozenset(
-    {
-        AlreadyRegistered.code,
-        EventFull.code,
-        NoSeatLeft.code,
-        DepartmentQuotaFull.code,
-        OrganisationQuotaFull.code,
-        CapacityBelowConfirmed.code,
-        InvalidTransition.code,
-    }
-)
-
-
 class IncompleteApplication(RegistrationError):
     code = "incomplete_application"
     message = _("Answer every question of the application: %(fields)s.")
@@ -173,16 +164,10 @@ class ReasonRequired(RegistrationError):
 # B2B meetings ------------------------------------------------------------------------
 
 
-class BookingError(Exception):
+class BookingError(DomainError):
     status = 422
-
-    def __init__(self, message, code: str = "invalid") -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
+    code = "invalid"
+    message = _("This cannot be done in this session.")
 
 
 class Invalid(BookingError):

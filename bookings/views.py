@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import exports, queries
-from bookings.exceptions import InvalidInvitation, RegistrationError
+from bookings.exceptions import InvalidInvitation
 from bookings.forms import (
     ApplicationForm,
     BulkDecisionForm,
@@ -41,7 +41,9 @@ from missions.queries import public_mission
 from primi_site import auth_backends
 from primi_site.bilingual import page_language
 from primi_site.choices import zone_for_country
+from primi_site.errors import DomainError
 from primi_site.middleware import person_of
+from primi_site.page_errors import show_refusal
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
 
@@ -74,8 +76,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             registration = registrations.register_for_event(
                 profile_of(request.user), event, by=request.user
             )
-        except RegistrationError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _registered_message(registration, _title(event)))
     return redirect(event.get_absolute_url())
@@ -93,8 +95,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             applications.apply_for_mission(profile_of(request.user), mission, form.answers())
-        except RegistrationError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             messages.success(
                 request,
@@ -135,8 +137,8 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
             registrations.cancel_registration(
                 registration, by=request.user, reason=form.cleaned_data["reason"]
             )
-        except RegistrationError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             cancelled = (
                 _("Your application for “%(title)s” is withdrawn.")
@@ -155,8 +157,8 @@ def accept_offer(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_registration_for_user_or_404(request.user, pk)
     try:
         registrations.accept_offer(registration, by=request.user)
-    except RegistrationError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        show_refusal(request, error)
     else:
         messages.success(
             request,
@@ -173,8 +175,8 @@ def decline_offer(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_registration_for_user_or_404(request.user, pk)
     try:
         registrations.decline_offer(registration, by=request.user)
-    except RegistrationError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        show_refusal(request, error)
     else:
         messages.success(request, _("You declined the seat; it goes to the next person."))
     return redirect("my_registrations")
@@ -208,8 +210,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 registration = invitations.accept_invitation(token, person=profile_of(request.user))
             else:
                 registration = invitations.accept_invitation(token, account=form.account())
-        except RegistrationError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_refusal(request, error)
             return redirect(request.path)
         if form is not None:
             login(request, registration.person.user, auth_backends.PATH)
@@ -331,8 +333,8 @@ def staff_registration(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                     reason=form.cleaned_data["reason"],
                 )
-        except RegistrationError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("The registration is updated."))
         return redirect("staff_registration", pk=registration.pk)

@@ -1,8 +1,9 @@
 """Pages of the B2B meetings: session, profile, directory, requests, availability,
 agenda (screen and print), meeting, and the staff's grid and figures.
 
-Views check the shape of the input with forms and call the services; a
-`BookingError` becomes a message on the page, in the page's language.
+Views check the shape of the input with forms and call the services; a refusal
+(`primi_site.errors.DomainError`) becomes a message on the page, in the page's language
+(`primi_site.page_errors.show_refusal`).
 """
 
 import csv
@@ -50,16 +51,14 @@ from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
 from primi_site.bilingual import page_language
+from primi_site.errors import DomainError
 from primi_site.formatting import format_number
 from primi_site.middleware import person_of
+from primi_site.page_errors import show_refusal
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited
 
 DIRECTORY_PAGE = 24
-
-
-def _fail(request: HttpRequest, error: BookingError) -> None:
-    messages.error(request, error.message)
 
 
 def session_home(request: HttpRequest, slug: str) -> HttpResponse:
@@ -84,8 +83,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     try:
         services.join_session(person, session)
-    except BookingError as error:
-        _fail(request, error)
+    except DomainError as error:
+        show_refusal(request, error)
         return redirect("b2b_session", slug=slug)
     messages.success(request, _("Welcome! Fill in your profile so that others can find you."))
     return redirect("b2b_profile", slug=slug)
@@ -114,8 +113,8 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                 directory_consent=consent,
                 **data,
             )
-        except BookingError as error:
-            _fail(request, error)
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("b2b_profile", slug=slug)
@@ -244,8 +243,8 @@ def send_request(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         try:
             services.send_request(me, shown, form.cleaned_data["message"])
-        except BookingError as error:
-            _fail(request, error)
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             messages.success(request, _("Your request is sent."))
     return redirect("b2b_participant", slug=slug, pk=pk)
@@ -267,8 +266,8 @@ def book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if slot is None:
             raise BookingError(_("This slot is not in this session."), "slot_outside_session")
         meeting = services.book_meeting(me, shown, slot, online=form.cleaned_data["online"])
-    except BookingError as error:
-        _fail(request, error)
+    except DomainError as error:
+        show_refusal(request, error)
         return redirect("b2b_participant", slug=slug, pk=pk)
     messages.success(request, _("The meeting is booked."))
     return redirect("b2b_meeting", pk=meeting.pk)
@@ -311,8 +310,8 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             services.withdraw_request(meeting_request, mine)
             messages.success(request, _("The request is withdrawn."))
-    except BookingError as error:
-        _fail(request, error)
+    except DomainError as error:
+        show_refusal(request, error)
     return redirect("b2b_requests", slug=meeting_request.session.event.slug)
 
 
@@ -329,8 +328,8 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
         if chosen is not None:
             try:
                 services.set_unavailable(me, chosen, me.person)
-            except BookingError as error:
-                _fail(request, error)
+            except DomainError as error:
+                show_refusal(request, error)
             else:
                 messages.success(request, _("Your availability is saved."))
                 return redirect("b2b_availability", slug=slug)
@@ -434,8 +433,8 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
             messages.success(request, _("Thank you, your report is saved."))
-    except BookingError as error:
-        _fail(request, error)
+    except DomainError as error:
+        show_refusal(request, error)
     return redirect("b2b_meeting", pk=meeting.pk)
 
 
@@ -538,8 +537,8 @@ def staff_schedule(request: HttpRequest, slug: str) -> HttpResponse:
                 time_limit=form.cleaned_data["time_limit"],
                 allow_moves=form.cleaned_data["allow_moves"],
             )
-        except BookingError as error:
-            _fail(request, error)
+        except DomainError as error:
+            show_refusal(request, error)
         else:
             return redirect("b2b_staff_run", slug, run.pk)
     return render(
@@ -618,6 +617,6 @@ def staff_schedule_action(request: HttpRequest, slug: str, pk: int, action: str)
             messages.success(request, _("The run is discarded."))
         else:
             raise Http404
-    except BookingError as error:
-        _fail(request, error)
+    except DomainError as error:
+        show_refusal(request, error)
     return redirect("b2b_staff_run", slug, run.pk)

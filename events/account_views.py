@@ -18,7 +18,9 @@ from django.views.decorators.http import require_POST
 
 from events import queries, services
 from events.templatetags.calendar_links import subscription
+from primi_site.errors import DomainError
 from primi_site.middleware import person_of
+from primi_site.page_errors import show_refusal
 
 SESSION_KEY = "new_feed_token"
 SECTION = "#calendar-subscriptions"
@@ -74,6 +76,8 @@ def create_token(request: HttpRequest) -> HttpResponse:
             token, secret = services.create_feed_token(person, form.cleaned_data["name"])
         except ValidationError as error:
             form.add_error(None, error)
+        except DomainError as error:
+            show_refusal(request, error, form)
         else:
             _show_once(request, token.name, secret)
             return HttpResponseRedirect(_account())

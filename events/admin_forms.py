@@ -11,6 +11,7 @@ from bookings.exceptions import RegistrationError
 from bookings.services.capacity import check_capacity
 from events.models import Event
 from events.timing import all_day_bounds, timed_bounds
+from primi_site.page_errors import validation_error
 from primi_site.timezones import zone
 
 
@@ -66,7 +67,7 @@ class EventAdminForm(forms.ModelForm):
         try:
             check_capacity(self.instance, capacity)
         except RegistrationError as error:
-            raise ValidationError(str(error), code=error.code) from error
+            raise validation_error(error) from error
         return capacity
 
     def clean(self):

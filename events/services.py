@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from events.models import Event, FeedToken, FeedVersion
 from events.signals import event_revised
 from missions.models import Person
+from primi_site.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +151,15 @@ def _new_secret() -> tuple[str, str]:
     return secret, hash_feed_secret(secret)
 
 
+class SubscriptionRefused(DomainError):
+    """A name already used by another of the person's subscriptions, or the most of them
+    reached: the name is fine, the current state refuses it."""
+
+    status = 409
+    code = "conflict"
+    field = "name"
+
+
 @transaction.atomic
 def create_feed_token(person: Person, name: str) -> tuple[FeedToken, str]:
     """A new named token for `person`; the secret is returned once and never stored."""
@@ -158,22 +168,11 @@ def create_feed_token(person: Person, name: str) -> tuple[FeedToken, str]:
         raise ValidationError({"name": _("Give the subscription a name.")}, code="required")
     active = FeedToken.objects.select_for_update().filter(person=person, revoked_at__isnull=True)
     if active.filter(name=name).exists():
-        raise ValidationError(
-            {
-                "name": ValidationError(
-                    _("You already have a subscription with this name."), code="duplicate"
-                )
-            }
-        )
+        raise SubscriptionRefused(_("You already have a subscription with this name."))
     if active.count() >= MAX_ACTIVE_TOKENS:
-        raise ValidationError(
-            {
-                "name": ValidationError(
-                    _("You have %(count)s subscriptions, the most allowed; revoke one first.")
-                    % {"count": MAX_ACTIVE_TOKENS},
-                    code="too_many",
-                )
-            }
+        raise SubscriptionRefused(
+            _("You have %(count)s subscriptions, the most allowed; revoke one first."),
+            count=MAX_ACTIVE_TOKENS,
         )
     secret, digest = _new_secret()
     token = FeedToken.objects.create(person=person, name=name, token_hash=digest)

@@ -14,6 +14,7 @@ from events.admin import EventInline, save_event_formset
 from events.models import Event
 from missions import services
 from missions.models import Mission, Organisation, Person, Sector
+from primi_site.page_errors import validation_error
 
 
 @admin.register(Sector)
@@ -87,7 +88,7 @@ class MissionAdminForm(forms.ModelForm):
         try:
             check_capacity(self.instance, capacity)
         except RegistrationError as error:
-            raise forms.ValidationError(str(error), code=error.code) from error
+            raise validation_error(error) from error
         return capacity
 
 

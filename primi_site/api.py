@@ -12,8 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
@@ -28,11 +27,12 @@ from primi_site.api_errors import (
     BodyTooLarge,
     NulCharacter,
     document_errors,
+    document_query_texts,
     error_response,
     install_error_handlers,
 )
-from primi_site.api_language import api_language
 from primi_site.api_webhooks import router as webhooks_router
+from primi_site.errors import DomainError, NotFound
 
 DESCRIPTION = """\
 Missions, events, registrations and B2B meetings of the PRIMI cluster.
@@ -77,7 +77,7 @@ def _holds_nul(value: Any) -> bool:
 
 class PrimiAPI(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        return document_errors(super().get_openapi_schema(*args, **kwargs))
+        return document_query_texts(document_errors(super().get_openapi_schema(*args, **kwargs)))
 
 
 api = PrimiAPI(
@@ -107,5 +107,9 @@ api.add_router("/b2b/", b2b_router)
 
 def api_not_found(request: HttpRequest) -> HttpResponse:
     """Any other address under /api/: the API's 404, in its shape."""
-    with translation.override(api_language(request)):
-        return error_response(api, request, 404, "not_found", _("No such address in the API."))
+    return error_response(api, request, NotFound(gettext_lazy("No such address in the API.")))
+
+
+def api_refusal(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The API's answer to `error`, for a refusal made before the API is reached."""
+    return error_response(api, request, error)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja.security import APIKeyCookie, HttpBearer
 
 from primi_site import api_throttle
-from primi_site.api_errors import ApiForbidden
 from primi_site.api_language import api_language
+from primi_site.errors import Forbidden
 from primi_site.models import ApiToken
 from primi_site.permissions import is_staff
 from primi_site.services import tokens
@@ -25,21 +25,19 @@ from primi_site.services import tokens
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class CsrfFailed(ApiForbidden):
+class CsrfFailed(Forbidden):
     code = "csrf_failed"
-    default_message = _(
-        "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header."
-    )
+    message = _("CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header.")
 
 
-class InsufficientScope(ApiForbidden):
+class InsufficientScope(Forbidden):
     code = "insufficient_scope"
-    default_message = _("This token is read-only; create a read-write token to change data.")
+    message = _("This token is read-only; create a read-write token to change data.")
 
 
-class StaffOnly(ApiForbidden):
+class StaffOnly(Forbidden):
     code = "staff_only"
-    default_message = _("Only the cluster's staff may do this.")
+    message = _("Only the cluster's staff may do this.")
 
 
 def _authorise(request: HttpRequest, user, *, staff: bool) -> None:

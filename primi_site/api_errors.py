@@ -1,20 +1,22 @@
-"""One error shape for the whole API, and the exception handlers that produce it.
+"""One error shape for the whole API, and the one exception handler that produces it.
 
 Every refusal is a JSON body of the shape `ErrorOut`:
 
     {"status": 409, "code": "slot_taken", "message": "This slot is already taken.",
      "errors": []}
 
-with, for 422, one entry per field in `errors`. Messages are in the request's
-language (`primi_site.api_language`).
+with one entry per field in `errors` for a 422 (and for a refusal about one field).
+Messages are in the request's language (`primi_site.api_language`).
 
-Domain refusals of other apps map to HTTP once, here: subclass `DomainError` (set
-`code`, `status`, `default_message`) or register an existing exception class with
-`register_domain_error(SomeError, status=409, code="some_code")`.
+Refusals of the domain are subclasses of `primi_site.errors.DomainError`, which carry
+their status and code: nothing to register. Exceptions of Django and django-ninja are
+answered as the domain error they amount to (`as_domain_error`); anything else is a
+logged 500. `install_error_handlers(api)` is called where the NinjaAPI is built.
 """
 
 import logging
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import (
@@ -24,7 +26,9 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +38,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, Field
 
 from primi_site.api_language import api_language
+from primi_site.errors import (
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthorized,
+)
 
 logger = logging.getLogger("primi.api")
 
@@ -141,127 +153,97 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+NO_NUL = r"^[^\x00]*$"
+"""The pattern of a text without the NUL character (`primi_site.request_guard`)."""
+
+
+def document_query_texts(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the OpenAPI document that no query text may hold the NUL character, as
+    `primi_site.request_guard` answers it with a 422 on every endpoint."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _forbid_nul(parameter.get("schema", {}))
+    return schema
+
+
+def _forbid_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "enum", "const"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for option in [schema.get("items"), *schema.get("anyOf", [])]:
+        if isinstance(option, dict):
+            _forbid_nul(option)
+
+
 # ---------------------------------------------------------- domain errors
+# The base and the common refusals live in `primi_site.errors`; these are the API's own.
 
 
-class DomainError(Exception):
-    """A refusal of the domain that the API answers with `status` and `code`.
+class BodyTooLarge(DomainError):
+    """The body is larger than API_MAX_BODY_BYTES (or Django's own limit)."""
 
-    Subclass it in `<app>/exceptions.py`:
-
-        class SlotTaken(DomainError):
-            status = 409
-            code = "slot_taken"
-            default_message = gettext_lazy("This slot is already taken.")
-    """
-
-    status: int = 409
-    code: str = "conflict"
-    default_message: Any = gettext_lazy("This conflicts with the current state.")
-
-    def __init__(
-        self,
-        message: Any = None,
-        *,
-        code: str | None = None,
-        params: dict[str, Any] | None = None,
-        field: str | None = None,
-    ) -> None:
-        self.message = message if message is not None else self.default_message
-        self.params = params or {}
-        self.field = field
-        if code:
-            self.code = code
-        super().__init__(str(self.message))
-
-    def render_message(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
+    status = 413
+    code = "too_large"
+    message = gettext_lazy("The body is too large.")
 
 
-class ApiNotFound(DomainError):
-    status = 404
-    code = "not_found"
-    default_message = gettext_lazy("Not found.")
-
-
-class ApiForbidden(DomainError):
-    status = 403
-    code = "forbidden"
-    default_message = gettext_lazy("You are not allowed to do this.")
-
-
-class ApiUnauthorized(DomainError):
-    status = 401
-    code = "not_authenticated"
-    default_message = gettext_lazy("Sign in, or send a token as “Authorization: Bearer …”.")
-
-
-class ApiInvalid(DomainError):
-    status = 422
-    code = "invalid"
-    default_message = gettext_lazy("The request is not valid.")
-
-
-class RateLimited(DomainError):
-    status = 429
-    code = "throttled"
-    default_message = gettext_lazy("Too many requests; retry in %(seconds)s seconds.")
-
-    def __init__(self, retry_after: int) -> None:
-        self.retry_after = max(1, int(retry_after))
-        super().__init__(params={"seconds": self.retry_after})
-
-
-class BodyTooLarge(Exception):
-    """The body is larger than API_MAX_BODY_BYTES."""
-
-
-class NulCharacter(Exception):
+class NulCharacter(InvalidInput):
     """A text of the body holds the NUL character."""
 
+    message = gettext_lazy("Texts may not contain the NUL character.")
 
-class UnknownParameter(Exception):
+
+class Malformed(DomainError):
+    status = 400
+    code = "malformed"
+    message = gettext_lazy("The body is not valid JSON.")
+
+
+class MalformedMultipart(Malformed):
+    message = gettext_lazy("The body is not valid multipart form data.")
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+    message = gettext_lazy("The request was refused.")
+
+
+class Unavailable(DomainError):
+    """The database cannot be reached (down, restarting, too many connections)."""
+
+    status = 503
+    code = "unavailable"
+    message = gettext_lazy("The service cannot reach its database; retry in a moment.")
+    retry_after = 30
+
+
+class ServerError(DomainError):
+    status = 500
+    code = "server_error"
+    message = gettext_lazy("Something went wrong on our side; it is logged.")
+
+
+class InvalidRequest(InvalidInput):
+    """A 422 with one entry per field, built in the request's language when answered."""
+
+    def __init__(self, field_errors: Callable[[], list[dict[str, Any]]]) -> None:
+        super().__init__()
+        self.field_errors = field_errors
+
+
+class UnknownParameter(InvalidRequest):
     """A query parameter the endpoint does not know: a typo must not be ignored."""
 
     def __init__(self, names: list[str]) -> None:
         self.names = names
-        super().__init__(", ".join(names))
+        super().__init__(lambda: [query_error(name, "extra_forbidden") for name in names])
 
 
-StatusRule = int | Callable[[BaseException], int]
-_REGISTRY: dict[type[BaseException], tuple[StatusRule, str | None]] = {}
-DOMAIN_STATUSES = (403, 404, 409, 422)
-
-
-def register_domain_error(
-    exc_class: type[BaseException], *, status: StatusRule, code: str | None = None
-) -> None:
-    """Answer `exc_class` (raised by a service) with `status` and `code`; str(exc) is the
-    message. For exception hierarchies that cannot subclass `DomainError`.
-
-    `status` is 403, 404, 409 or 422, or a function of the exception that returns one;
-    without `code`, the exception's own `code` attribute is used:
-
-        register_domain_error(
-            RegistrationError,
-            status=lambda exc: 409 if exc.code in CONFLICT_CODES else 422,
-        )
-    """
-    if not callable(status) and status not in DOMAIN_STATUSES:
-        raise ValueError(f"domain errors map to 403, 404, 409 or 422, not {status}")
-    _REGISTRY[exc_class] = (status, code)
-
-
-def _registered(exc: BaseException) -> tuple[int, str] | None:
-    for cls in type(exc).__mro__:
-        if cls in _REGISTRY:
-            rule, code = _REGISTRY[cls]
-            status = rule(exc) if callable(rule) else rule
-            if status not in DOMAIN_STATUSES:
-                raise ValueError(f"{cls.__name__} mapped to {status}")
-            return status, code or str(getattr(exc, "code", "conflict"))
-    return None
+def query_error(name: str, code: str) -> dict[str, Any]:
+    message = _FIELD_MESSAGES.get(code, _FIELD_MESSAGES["string_pattern_mismatch"])
+    return {"field": name, "loc": ["query", name], "code": code, "message": str(message)}
 
 
 # ----------------------------------------------------------- field messages
@@ -305,6 +287,7 @@ _FIELD_MESSAGES = {
     "url_parsing": gettext_lazy("Enter a valid web address."),
     "url_scheme": gettext_lazy("Enter a valid web address."),
     "url_too_long": gettext_lazy("Enter a valid web address."),
+    "nul_character": gettext_lazy("Texts may not contain the NUL character."),
 }
 
 
@@ -350,121 +333,98 @@ def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- handlers
 
+# Exceptions of Django and django-ninja, answered as the domain error they amount to;
+# the first class that matches wins (RequestDataTooBig is a SuspiciousOperation).
+_FRAMEWORK_ERRORS: tuple[tuple[type[BaseException], type[DomainError]], ...] = (
+    (Http404, NotFound),
+    (ObjectDoesNotExist, NotFound),
+    (PermissionDenied, Forbidden),
+    (RequestDataTooBig, BodyTooLarge),
+    (MultiPartParserError, MalformedMultipart),
+    (SuspiciousOperation, BadRequest),
+    (AuthenticationError, Unauthorized),
+    (AuthorizationError, Forbidden),
+    (OperationalError, Unavailable),
+    (InterfaceError, Unavailable),
+)
 
-def error_response(
-    api: NinjaAPI,
-    request: HttpRequest,
-    status: int,
-    code: str,
-    message: str,
-    errors: list[dict[str, Any]] | None = None,
-) -> HttpResponse:
-    body = {"status": status, "code": code, "message": message, "errors": errors or []}
-    response = api.create_response(request, body, status=status)
-    if status == 401:
+
+def as_domain_error(exc: BaseException) -> DomainError:
+    """The refusal `exc` amounts to; a `ServerError` (logged by the caller) if none."""
+    if isinstance(exc, HttpError) and isinstance(exc.__cause__, DomainError | RequestDataTooBig):
+        exc = exc.__cause__  # raised while parsing the body, wrapped by django-ninja
+    if isinstance(exc, DomainError):
+        return exc
+    if isinstance(exc, NinjaValidationError):
+        return InvalidRequest(lambda: field_errors(exc.errors))
+    if isinstance(exc, DjangoValidationError):
+        return InvalidRequest(lambda: _django_errors(exc))
+    if isinstance(exc, Throttled):
+        return RateLimited(exc.wait or 1)
+    for framework_class, error_class in _FRAMEWORK_ERRORS:
+        if isinstance(exc, framework_class):
+            return error_class()
+    if isinstance(exc, HttpError):
+        if exc.status_code == 400:
+            return Malformed()
+        error = DomainError(str(exc), "http_error")
+        error.status = exc.status_code
+        return error
+    return ServerError()
+
+
+def _errors_of(error: DomainError) -> list[dict[str, Any]]:
+    if isinstance(error, InvalidRequest):
+        return error.field_errors()
+    if error.field is None:
+        return []
+    return [
+        {
+            "field": error.field,
+            "loc": [error.location, error.field],
+            "code": error.code,
+            "message": str(error),
+        }
+    ]
+
+
+def _language(request: HttpRequest) -> str:
+    try:
+        return api_language(request)
+    except DatabaseError:  # the account's language is out of reach: neither lang nor header
+        return "fr"
+
+
+def error_response(api: NinjaAPI, request: HttpRequest, error: DomainError) -> HttpResponse:
+    """The answer to `error`, in the one shape and the request's language."""
+    with translation.override(_language(request)):
+        body = {
+            "status": error.status,
+            "code": error.code,
+            "message": str(error),
+            "errors": _errors_of(error),
+        }
+    response = api.create_response(request, body, status=error.status)
+    if error.status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
+    if error.retry_after:
+        response["Retry-After"] = str(error.retry_after)
     return response
 
 
+def handle_error(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The API's one exception handler: every exception, one shape."""
+    error = as_domain_error(exc)
+    if isinstance(error, ServerError):
+        logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return error_response(api, request, error)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
-    """Replace django-ninja's default handlers by ours: one shape, one place."""
-
-    def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
-        with translation.override(api_language(request)):
-            return _handle(api, request, exc)
-
-    for exc_class in (
-        Exception,
-        UnknownParameter,
-        Http404,
-        HttpError,
-        NinjaValidationError,
-        DjangoValidationError,
-        PermissionDenied,
-        ObjectDoesNotExist,
-        SuspiciousOperation,
-        DomainError,
-    ):
-        api.add_exception_handler(exc_class, handle)
-
-
-def _handle(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
-    respond = lambda status, code, message, errors=None: error_response(  # noqa: E731
-        api, request, status, code, message, errors
-    )
-    if isinstance(exc, RateLimited):
-        response = respond(429, exc.code, exc.render_message())
-        response["Retry-After"] = str(exc.retry_after)
-        return response
-    if isinstance(exc, DomainError):
-        errors = None
-        if exc.field is not None and exc.status == 422:
-            errors = [
-                {
-                    "field": exc.field,
-                    "loc": ["body", exc.field],
-                    "code": exc.code,
-                    "message": exc.render_message(),
-                }
-            ]
-        return respond(exc.status, exc.code, exc.render_message(), errors)
-    registered = _registered(exc)
-    if registered:
-        return respond(registered[0], registered[1], str(exc))
-    if isinstance(exc, UnknownParameter):
-        errors = [
-            {
-                "field": name,
-                "loc": ["query", name],
-                "code": "extra_forbidden",
-                "message": str(_FIELD_MESSAGES["extra_forbidden"]),
-            }
-            for name in exc.names
-        ]
-        return respond(422, "invalid", _("The request is not valid."), errors)
-    if isinstance(exc, NinjaValidationError):
-        return respond(422, "invalid", _("The request is not valid."), field_errors(exc.errors))
-    if isinstance(exc, DjangoValidationError):
-        errors = _django_errors(exc)
-        if errors and all(error["code"] in CONFLICT_CODES for error in errors):
-            return respond(409, "conflict", _("This conflicts with the current state."), errors)
-        return respond(422, "invalid", _("The request is not valid."), errors)
-    if isinstance(exc, Http404 | ObjectDoesNotExist):
-        return respond(404, "not_found", _("Not found."))
-    if isinstance(exc, PermissionDenied):
-        return respond(403, "forbidden", _("You are not allowed to do this."))
-    if isinstance(exc, RequestDataTooBig):
-        return respond(413, "too_large", _("The body is too large."))
-    if isinstance(exc, SuspiciousOperation):
-        return respond(400, "bad_request", _("The request was refused."))
-    if isinstance(exc, Throttled):
-        response = respond(429, "throttled", _("Too many requests."))
-        if exc.wait:
-            response["Retry-After"] = str(max(1, int(exc.wait)))
-        return response
-    if isinstance(exc, AuthenticationError):
-        return respond(
-            401,
-            "not_authenticated",
-            _("Sign in, or send a token as “Authorization: Bearer …”."),
-        )
-    if isinstance(exc, AuthorizationError):
-        return respond(403, "forbidden", _("You are not allowed to do this."))
-    if isinstance(exc, HttpError):
-        if isinstance(exc.__cause__, BodyTooLarge):
-            return respond(413, "too_large", _("The body is too large."))
-        if isinstance(exc.__cause__, NulCharacter):
-            return respond(422, "invalid", _("Texts may not contain the NUL character."))
-        if exc.status_code == 400:
-            return respond(400, "malformed", _("The body is not valid JSON."))
-        return respond(exc.status_code, "http_error", str(exc))
-    logger.exception("Unexpected error in %s %s", request.method, request.path)
-    return respond(500, "server_error", _("Something went wrong on our side; it is logged."))
-
-
-CONFLICT_CODES = frozenset({"duplicate", "too_many"})
-"""Codes of a service's ValidationError that say the input is fine but the current state
-refuses it (a name already used, a limit reached): 409, like the domain's conflicts."""
+    """Answer every exception with `handle_error`, in place of django-ninja's defaults
+    (registered for their classes too, as django-ninja picks the closest one)."""
+    for exc_class in (Exception, Http404, HttpError, NinjaValidationError):
+        api.add_exception_handler(exc_class, partial(handle_error, api))
 
 
 def _django_errors(exc: DjangoValidationError) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Header, Schema
 from ninja.responses import NinjaJSONEncoder, Status
 
-from primi_site.api_errors import DomainError
+from primi_site.errors import DomainError
 from primi_site.models import IdempotencyKey
 
 PENDING_TIMEOUT = timedelta(minutes=5)
@@ -59,18 +59,15 @@ def idempotency_key_header() -> Any:
 class IdempotencyKeyReused(DomainError):
     status = 422
     code = "idempotency_key_reused"
-    default_message = _("This Idempotency-Key was already used for a different request.")
-
-    def __init__(self) -> None:
-        super().__init__(field="Idempotency-Key")
+    field = "Idempotency-Key"
+    location = "header"
+    message = _("This Idempotency-Key was already used for a different request.")
 
 
 class IdempotencyKeyInUse(DomainError):
     status = 409
     code = "idempotency_key_in_use"
-    default_message = _(
-        "A request with this Idempotency-Key is still being processed; retry shortly."
-    )
+    message = _("A request with this Idempotency-Key is still being processed; retry shortly.")
 
 
 def request_digest(request: HttpRequest) -> str:

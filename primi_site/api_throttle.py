@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from primi_site.api_errors import RateLimited
+from primi_site.errors import RateLimited
 
 PERIODS = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600, "hour": 3600, "day": 86400, "d": 86400}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

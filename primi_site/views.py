@@ -20,8 +20,10 @@ from django.views.decorators.vary import vary_on_headers
 from events.account_views import calendar_subscriptions
 from events.queries import upcoming_events
 from missions.queries import upcoming_missions
+from primi_site.errors import DomainError
 from primi_site.forms import ApiTokenForm, EraseAccountForm, PreferencesForm
 from primi_site.middleware import person_of
+from primi_site.page_errors import show_refusal
 from primi_site.permissions import get_token_for_user_or_404
 from primi_site.services import personal_data, tokens
 
@@ -86,8 +88,14 @@ def _broker_answers() -> bool:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500, or 503 with a friendly page when the cause is an unreachable database."""
+    """500, or 503 with a friendly page when the cause is an unreachable database; under
+    /api/, the same in the API's error shape."""
     error = sys.exc_info()[1]
+    if request.path_info.startswith("/api/"):
+        from primi_site.api import api_refusal
+        from primi_site.api_errors import as_domain_error
+
+        return api_refusal(request, as_domain_error(error or Exception()))
     if isinstance(error, DatabaseError):
         response = render_error_page(request, "primi_site/unavailable.html", 503)
         response["Retry-After"] = "30"
@@ -95,11 +103,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render_error_page(request, "primi_site/server_error.html", 500)
 
 
-def render_error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+def refusal_page(request: HttpRequest, error: DomainError) -> HttpResponse:
+    """A page for a request refused before any view (`primi_site.request_guard`)."""
+    return render_error_page(request, "primi_site/refused.html", error.status, {"error": error})
+
+
+def render_error_page(
+    request: HttpRequest, template: str, status: int, context: dict | None = None
+) -> HttpResponse:
     """Rendered without the request context, which could itself need the database."""
     language = translation.get_language_from_path(request.path_info) or "fr"
     with translation.override(language):
-        html = render_to_string(template, {"page_language": language})
+        html = render_to_string(template, {"page_language": language, **(context or {})})
     return HttpResponse(html, status=status)
 
 
@@ -135,7 +150,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 expires_at=tokens.default_expiry(data["expires_in_days"]),
             )
         except tokens.TooManyTokens as refusal:
-            form.add_error(None, refusal.render_message())
+            show_refusal(request, refusal, form)
         else:
             form = ApiTokenForm()
     context = {"form": form, "created": created, "tokens": tokens.active_tokens(request.user)}

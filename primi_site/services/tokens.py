@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from primi_site.api_errors import DomainError
+from primi_site.errors import DomainError
 from primi_site.models import ApiToken
 
 logger = logging.getLogger("primi.api.tokens")
@@ -31,23 +31,23 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 class InvalidToken(DomainError):
     status = 401
     code = "invalid_token"
-    default_message = _("This token is not valid.")
+    message = _("This token is not valid.")
 
 
 class TokenExpired(InvalidToken):
     code = "token_expired"
-    default_message = _("This token has expired; create a new one.")
+    message = _("This token has expired; create a new one.")
 
 
 class TokenRevoked(InvalidToken):
     code = "token_revoked"
-    default_message = _("This token was revoked.")
+    message = _("This token was revoked.")
 
 
 class TooManyTokens(DomainError):
     status = 409
     code = "too_many_tokens"
-    default_message = _("You have %(count)s active tokens already; revoke one first.")
+    message = _("You have %(count)s active tokens already; revoke one first.")
 
 
 def digest(raw: str) -> str:
@@ -67,7 +67,7 @@ def create_token(
         # Lock the owner's row so two creations cannot both pass the count.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         if active_tokens(user).count() >= MAX_ACTIVE_TOKENS:
-            raise TooManyTokens(params={"count": MAX_ACTIVE_TOKENS})
+            raise TooManyTokens(count=MAX_ACTIVE_TOKENS)
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken.objects.create(
             user=user,

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -55,12 +54,15 @@ def test_token_has_256_random_bits_and_only_its_hash_is_stored():
 def test_names_are_unique_among_active_tokens_and_bounded_in_number():
     person = PersonFactory()
     services.create_feed_token(person, "Phone")
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(services.SubscriptionRefused) as caught:
         services.create_feed_token(person, "  Phone ")
-    assert caught.value.message_dict["name"] == ["Vous avez déjà un abonnement de ce nom."]
+    assert (caught.value.field, str(caught.value)) == (
+        "name",
+        "Vous avez déjà un abonnement de ce nom.",
+    )
     for number in range(services.MAX_ACTIVE_TOKENS - 1):
         services.create_feed_token(person, f"Device {number}")
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.SubscriptionRefused):
         services.create_feed_token(person, "One too many")
 
 

@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from django.utils.translation import gettext_lazy
 
-from primi_site.api_errors import DomainError, register_domain_error
+from primi_site.api_errors import handle_error
+from primi_site.errors import DomainError
 from primi_site.models import ApiToken
 from tests.api_support import API, ApiClient, assert_error
 from tests.factories import PersonFactory
@@ -106,59 +108,81 @@ class SlotTaken(DomainError):
     code = "slot_taken"
 
 
-class LegacyFull(Exception):
-    pass
+class SeatTaken(DomainError):
+    """A refusal declared only by its class: code, status and a message of the catalog."""
+
+    status = 409
+    code = "seat_taken"
+    message = gettext_lazy("Not found.")
+
+
+class MissingAnswer(SeatTaken):
+    status = 422
+    code = "missing_answer"
+    field = "answer"
+    message = gettext_lazy("This field is required.")
 
 
 def test_domain_errors_map_to_their_status_and_code(rf):
     from primi_site.api import api as root
-    from primi_site.api_errors import _handle
 
     request = rf.get("/api/v1/x")
     request.user = PersonFactory().user
-    response = _handle(root, request, SlotTaken("This slot is already taken."))
+    response = handle_error(root, request, SlotTaken("This slot is already taken."))
     assert response.status_code == 409
-    assert b'"code": "slot_taken"' in response.content or b'"slot_taken"' in response.content
-    register_domain_error(LegacyFull, status=409, code="event_full")
-    response = _handle(root, request, LegacyFull("The event is full."))
-    assert response.status_code == 409
-    assert b"event_full" in response.content and b"The event is full." in response.content
-    with pytest.raises(ValueError):
-        register_domain_error(LegacyFull, status=500, code="nope")
+    assert json.loads(response.content) == {
+        "status": 409,
+        "code": "slot_taken",
+        "message": "This slot is already taken.",
+        "errors": [],
+    }
 
 
-class ServiceRefusal(Exception):
-    code = "refused"
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-
-
-class SeatTaken(ServiceRefusal):
-    code = "seat_taken"
-
-
-class MissingAnswer(ServiceRefusal):
-    code = "missing_answer"
-
-
-def test_a_hierarchy_maps_each_code_by_a_rule(rf):
+@pytest.mark.parametrize(
+    "language,taken_message,missing_message",
+    [("fr", "Introuvable.", "Ce champ est obligatoire."), ("en", "Not found.", None)],
+)
+def test_a_new_subclass_gets_its_answer_in_the_requests_language(
+    rf, language, taken_message, missing_message
+):
     from primi_site.api import api as root
-    from primi_site.api_errors import _handle
 
-    register_domain_error(
-        ServiceRefusal, status=lambda exc: 409 if exc.code == "seat_taken" else 422
-    )
-    request = rf.get("/api/v1/x")
+    request = rf.get(f"/api/v1/x?lang={language}")
     request.user = PersonFactory().user
-    taken = json.loads(_handle(root, request, SeatTaken("All seats are taken.")).content)
-    assert (taken["status"], taken["code"], taken["message"]) == (
-        409,
-        "seat_taken",
-        "All seats are taken.",
-    )
-    missing = json.loads(_handle(root, request, MissingAnswer("Answer it.")).content)
-    assert (missing["status"], missing["code"]) == (422, "missing_answer")
+    taken = json.loads(handle_error(root, request, SeatTaken()).content)
+    assert taken == {"status": 409, "code": "seat_taken", "message": taken_message, "errors": []}
+    missing = json.loads(handle_error(root, request, MissingAnswer()).content)
+    message = missing_message or "This field is required."
+    assert missing == {
+        "status": 422,
+        "code": "missing_answer",
+        "message": message,
+        "errors": [
+            {
+                "field": "answer",
+                "loc": ["body", "answer"],
+                "code": "missing_answer",
+                "message": message,
+            }
+        ],
+    }
+
+
+def test_every_domain_error_of_the_project_declares_a_status_the_api_documents():
+    from bookings import exceptions
+    from events import services as event_services
+
+    classes = [
+        value
+        for module in (exceptions, event_services)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, DomainError)
+    ]
+    assert len(classes) > 20
+    assert {cls.status for cls in classes} == {409, 422}
+    conflicts = {cls.code for cls in classes if cls.status == 409 and cls.code}
+    assert {"already_registered", "event_full_no_waitlist", "no_seat_left"} <= conflicts
+    assert exceptions.ExpiredInvitation.status == 422
 
 
 def test_an_unknown_address_under_the_api_is_a_404_in_the_api_shape(client):
