@@ -403,3 +403,21 @@ def test_the_profile_offers_iso_countries_and_business_languages_in_the_readers_
     assert [name for _c, name in languages] == sorted(
         (name for _c, name in languages), key=lambda n: n.casefold().replace("é", "e")
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "1,234 registrations"), ("fr", "1 234 inscriptions")]
+)
+def test_counts_on_the_review_list_are_numbers_of_the_readers_language(client, language, expected):
+    from unittest import mock
+
+    from django.core.paginator import Paginator
+
+    from tests.factories import ApplicationFactory, StaffUserFactory
+
+    ApplicationFactory()
+    client.force_login(StaffUserFactory())
+    with mock.patch.object(Paginator, "count", new_callable=mock.PropertyMock) as count:
+        count.return_value = 1234
+        page = words_of(client.get(f"/{language}/staff/registrations/"))
+    assert expected in page

@@ -177,3 +177,17 @@ def test_a_city_abroad_of_the_same_name_keeps_its_own():
     assert city_name("London", "CA", "fr") == "London"  # Ontario
     assert city_name("Marseille", "FR", "en") == "Marseille"
     assert city_name("Bruxelles", "BE", "en") == "Brussels"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("en", "1,234 events"), ("fr", "1 234 événements")]
+)
+def test_the_calendar_counts_its_events_in_the_readers_numbers(client, language, expected):
+    from unittest import mock
+
+    from django.core.paginator import Paginator
+
+    EventFactory()
+    with mock.patch.object(Paginator, "count", new_callable=mock.PropertyMock) as count:
+        count.return_value = 1234
+        assert expected in words_of(client.get(f"/{language}/calendar/"))
