@@ -189,10 +189,11 @@ def skip_summary(passes: dict, postgres_reason: str | None) -> list[str]:
         if not reasons:
             continue
         total = sum(len(tests) for tests in reasons.values())
-        lines.append(f"- {tests_word(total)} skipped: they need {ENABLE[need][0]}.")
+        verb = "it needs" if total == 1 else "they need"
+        lines.append(f"- {tests_word(total)} skipped: {verb} {ENABLE[need][0]}.")
         for reason, tests in sorted(reasons.items()):
             lines.append(f"    {tests_word(len(tests))}: {reason} (e.g. {tests[0]})")
-        lines.append(f"  To run them: {ENABLE[need][1]}.")
+        lines.append(f"  To run {'it' if total == 1 else 'them'}: {ENABLE[need][1]}.")
     if lines:
         lines.insert(0, "Skipped, and how to run them:")
     return lines

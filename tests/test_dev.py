@@ -151,11 +151,11 @@ def test_dev_test_says_which_tests_it_skipped_why_and_how_to_run_them(dev, tmp_p
     lines = dev.skip_summary({"SQLite": counts}, None)
     text = "\n".join(lines)
     assert lines[0] == "Skipped, and how to run them:"
-    assert "- 1 test skipped: they need PostgreSQL." in lines
-    assert "- 1 test skipped: they need Redis." in lines
+    assert "- 1 test skipped: it needs PostgreSQL." in lines
+    assert "- 1 test skipped: it needs Redis." in lines
     assert "- 2 tests skipped: they need something else." in lines
     assert "Redis does not answer at redis://127.0.0.1:1/15" in text
-    assert "To run them: start it on 127.0.0.1:6379 (redis-server" in text
+    assert "To run it: start it on 127.0.0.1:6379 (redis-server" in text
     assert "POSTGRES_TEST_URL" in text
     assert "shared B2B instances not found" in text
 
