@@ -184,6 +184,8 @@ LOGOUT_REDIRECT_URL = "home"
 # Languages: French is the default, English the other; both are complete.
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
+# English pages read British dates in Django's formats too (the admin, `|date`).
+FORMAT_MODULE_PATH = ["primi_site.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 

@@ -191,3 +191,14 @@ def test_the_calendar_counts_its_events_in_the_readers_numbers(client, language,
     with mock.patch.object(Paginator, "count", new_callable=mock.PropertyMock) as count:
         count.return_value = 1234
         assert expected in words_of(client.get(f"/{language}/calendar/"))
+
+
+def test_djangos_own_english_formats_are_british_too():
+    """The admin and any `|date` read day before month, on a 24-hour clock."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ d|date:"SHORT_DATETIME_FORMAT" }} · {{ d|date:"DATE_FORMAT" }}')
+    with translation.override("en"):
+        text = template.render(Context({"d": datetime(2027, 3, 4, 15, 30)}))
+    assert text == "04/03/2027 15:30 · 4 Mar 2027"
