@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
 
+from bookings import figures as b2b_figures
 from bookings import queries_b2b as queries
 from bookings import queries_schedule
 from bookings.exceptions import Conflict, Invalid
@@ -236,12 +237,18 @@ def participant_detail(request: HttpRequest, slug: Slug, pk: ObjectId):
     response=responses({200: list[SlotOut]}, *READ),
 )
 def free_slots(request: HttpRequest, slug: Slug, pk: ObjectId, query: Query[FreeSlotsQuery]):
-    """Slots where you and this participant are both free (with a table, unless online)."""
+    """Slots where you and this participant are both free (with a table, unless online);
+    none when booking with them would be refused (the checks of booking: who meets whom,
+    a meeting already booked together, an accepted request, the meeting limit)."""
+    from bookings.services.b2b.meetings import booking_refusal
+
     reject_unknown_params(request, FreeSlotsQuery)
     online = query.online
     session = get_session_or_404(slug)
     shown = get_listed_participant_or_404(session, request.user, pk)
     me = get_participant_for_user_or_404(session, request.user)
+    if booking_refusal(session, me, shown, online=online) is not None:
+        return []
     found = queries.free_slots(session, me, shown, online=online, now=timezone.now())
     return [slot_out(s, session.event.time_zone) for s in found]
 
@@ -515,12 +522,13 @@ def review(request: HttpRequest, slug: Slug, pk: ObjectId, data: ReviewIn):
 @router.get("/sessions/{slug}/figures", response=responses({200: FiguresOut}, *READ), auth=STAFF)
 def figures(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
-    result = queries.figures([session])
+    result = b2b_figures.figures([session])
     return {
         "participants": result.participants,
         "booked": result.booked,
         "held": result.held,
         "no_shows": result.no_shows,
+        "disputed": result.disputed,
         "unreported": result.unreported,
         "outcomes": dict(result.outcome_rows()),
         "held_by_department": dict(result.held_by_department),

@@ -2,9 +2,10 @@
 a year) and per mission.
 
 Every figure is an aggregate computed by the database; the number of queries is fixed
-and does not grow with the rows. Event registrations, meetings and outcomes come from
-the missions' events (their programmes) and those events' B2B sessions; other apps
-may add series (`b2b_figures`).
+and does not grow with the rows. Event registrations come from the missions' events
+(their programmes); B2B meetings and outcomes from the B2B sessions of those events,
+and, for a season, from the B2B sessions in no mission that start that year, counted
+by `bookings.figures` as on every other page; other apps may add series (`b2b_figures`).
 """
 
 from dataclasses import dataclass, field
@@ -12,15 +13,15 @@ from datetime import date, datetime
 
 from babel import Locale
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from bookings import figures as b2b_counts
 from bookings.models import (
-    Meeting,
+    B2BSession,
     MeetingReport,
-    MeetingRequest,
     Registration,
     RegistrationLog,
     RegistrationState,
@@ -77,7 +78,8 @@ class Figures:
 
 
 def seasons() -> list[int]:
-    """The years in which missions start, latest first."""
+    """The years in which missions start, and those of B2B sessions in no mission,
+    latest first."""
     years = (
         Mission.objects.exclude(status=Mission.Status.DRAFT)
         .annotate(year=ExtractYear("start_date"))
@@ -85,7 +87,14 @@ def seasons() -> list[int]:
         .distinct()
         .order_by()
     )
-    return sorted(set(years), reverse=True)
+    alone = (
+        B2BSession.objects.filter(event__mission__isnull=True)
+        .annotate(year=ExtractYear("event__starts_at"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(set(years) | set(alone), reverse=True)
 
 
 def season_missions(year: int) -> QuerySet[Mission]:
@@ -96,14 +105,16 @@ def season_missions(year: int) -> QuerySet[Mission]:
 
 def season_figures(year: int) -> Figures:
     missions = list(season_missions(year).order_by("start_date", "slug"))
-    return _figures(_("Season %(year)s") % {"year": year}, missions)
+    sessions = b2b_counts.season_sessions(year, missions)
+    return _figures(_("Season %(year)s") % {"year": year}, missions, sessions)
 
 
 def mission_figures(mission: Mission) -> Figures:
-    return _figures(str(mission.tr("title")), [mission])
+    return _figures(str(mission.tr("title")), [mission], b2b_counts.mission_sessions([mission]))
 
 
-def _figures(title: str, missions: list[Mission]) -> Figures:
+def _figures(title: str, missions: list[Mission], sessions) -> Figures:
+    """The figures of `missions`, with the B2B meetings of `sessions`."""
     ids = [mission.pk for mission in missions]
     registrations = Registration.objects.filter(mission_id__in=ids).order_by()
     participants = registrations.filter(state__in=PARTICIPANT_STATES)
@@ -113,7 +124,7 @@ def _figures(title: str, missions: list[Mission]) -> Figures:
         _by_department(participants),
         _by_sector(participants),
         _by_country(participants),
-        *_meetings(ids),
+        *_meetings(sessions),
         *b2b_figures(ids),
     ]
     return Figures(title, missions, _seats(missions, registrations), series)
@@ -255,34 +266,21 @@ def _by_country(participants: QuerySet) -> Series:
     return series
 
 
-def _meetings(mission_ids: list[int]) -> list[Series]:
-    """B2B meetings of the missions' events: requested, booked, held, no-show; outcomes."""
-    requested = MeetingRequest.objects.filter(session__event__mission_id__in=mission_ids).count()
-    reports = MeetingReport.objects.filter(meeting__session__event__mission_id__in=mission_ids)
-    booked = Meeting.objects.filter(
-        session__event__mission_id__in=mission_ids, state=Meeting.State.BOOKED
-    ).annotate(
-        is_held=Exists(reports.filter(meeting=OuterRef("pk"), took_place=True)),
-        is_missed=Exists(reports.filter(meeting=OuterRef("pk"), took_place=False)),
-    )
-    counts = booked.aggregate(
-        booked=Count("pk"),
-        held=Count("pk", filter=Q(is_held=True)),
-        no_show=Count("pk", filter=Q(is_missed=True, is_held=False)),
-    )
+def _meetings(sessions) -> list[Series]:
+    """B2B meetings: requested, booked, held, no-show, disputed; outcomes of the meetings
+    held. Counted as everywhere else, by `bookings.figures`."""
+    counts = b2b_counts.meeting_counts(sessions)
     meetings = Series("meetings", _("B2B meetings"))
     meetings.points = [
-        (_("Requested"), requested),
-        (_("Booked"), counts["booked"]),
-        (_("Held"), counts["held"]),
-        (_("No-show"), counts["no_show"]),
+        (_("Requested"), counts.requested),
+        (_("Booked"), counts.booked),
+        (_("Held"), counts.held),
+        (_("No-show"), counts.no_shows),
+        (_("Disputed"), counts.disputed),
     ]
     labels = dict(MeetingReport.Outcome.choices)
-    outcomes = Series("outcomes", _("Outcomes reported"))
-    outcomes.points = [
-        (str(labels.get(row["outcome"], row["outcome"])), row["count"])
-        for row in reports.order_by("outcome").values("outcome").annotate(count=Count("pk"))
-    ]
+    outcomes = Series("outcomes", _("Outcomes of the meetings held"))
+    outcomes.points = [(str(labels[o]), count) for o, count in counts.outcome_rows()]
     return [meetings, outcomes]
 
 

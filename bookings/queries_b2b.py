@@ -3,13 +3,14 @@
 Each keeps a constant number of queries whatever the size of the session.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from bookings import figures as figures_module
 from bookings.models import (
     B2BParticipant,
     B2BSession,
@@ -21,6 +22,8 @@ from bookings.models import (
     Table,
     Unavailability,
 )
+from bookings.services.b2b.common import partner_sides
+from bookings.services.b2b.grid import within_event
 from missions.models import Sector
 from primi_site.timezones import zone
 
@@ -57,11 +60,17 @@ def directory(
     filters: DirectoryFilters | None = None,
     viewer: B2BParticipant | None = None,
 ) -> QuerySet:
-    """Approved profiles of the session but the viewer's own, filtered; sectors prefetched."""
+    """Approved profiles of the session but the viewer's own, filtered; sectors prefetched.
+
+    A participant sees only the profiles the session's who-meets-whom rule lets them meet
+    (`partner_sides`, the rule the services refuse with); staff see every profile."""
     filters = filters or DirectoryFilters()
     found = listed(session)
     if viewer is not None:
         found = found.exclude(pk=viewer.pk)
+        sides = partner_sides(session, viewer)
+        if sides is not None:
+            found = found.filter(side__in=sides)
     found = found.prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by("slug")))
     for word in filters.text.split():
         condition = Q()
@@ -144,7 +153,8 @@ def unavailable_indexes(participant: B2BParticipant) -> set[int]:
 def free_slots(
     session: B2BSession, a: B2BParticipant, b: B2BParticipant, *, online: bool, now: datetime
 ) -> list[Slot]:
-    """Future slots where both are free and available, with a table left (in person)."""
+    """Future slots where both are free and available, within the event's dates, with a
+    table left (in person)."""
     pair = [a.pk, b.pk]
     tables_used = (
         Meeting.objects.filter(slot=OuterRef("pk"), state=Meeting.State.BOOKED, table__isnull=False)
@@ -165,7 +175,8 @@ def free_slots(
     )
     if not online:
         found = found.filter(tables_used__lt=session.tables)
-    return list(found.order_by("index"))
+    event = session.event
+    return [s for s in found.order_by("index") if within_event(s.starts_at, s.ends_at, event)]
 
 
 @dataclass
@@ -225,71 +236,11 @@ def grid(session: B2BSession) -> list[GridDay]:
     return result
 
 
-# Figures ---------------------------------------------------------------------
+# Figures: defined once in `bookings.figures` (kept importable from here).
 
-OUTCOMES = [o for o in MeetingReport.Outcome.values if o != MeetingReport.Outcome.NONE]
-
-
-@dataclass
-class Figures:
-    booked: int = 0
-    held: int = 0
-    no_shows: int = 0
-    unreported: int = 0
-    outcomes: Counter = field(default_factory=Counter)
-    held_by_department: Counter = field(default_factory=Counter)
-    held_by_country: Counter = field(default_factory=Counter)
-    participants: int = 0
-
-    def outcome_rows(self) -> list[tuple[str, int]]:
-        return [(o, self.outcomes.get(o, 0)) for o in OUTCOMES]
-
-    def department_rows(self) -> list[tuple[str, int]]:
-        return sorted(self.held_by_department.items(), key=lambda item: (-item[1], item[0]))
-
-    def country_rows(self) -> list[tuple[str, int]]:
-        return sorted(self.held_by_country.items(), key=lambda item: (-item[1], item[0]))
-
-
-def meeting_status(reports: list[MeetingReport]) -> str:
-    """held, no-show or unreported, from what the two sides said."""
-    if any(not r.took_place for r in reports):
-        return "no-show"
-    if reports:
-        return "held"
-    return "unreported"
-
-
-def figures(sessions: QuerySet | list[B2BSession]) -> Figures:
-    """Meetings held, no-shows and outcomes, overall and by department and country."""
-    meetings = (
-        Meeting.objects.filter(session__in=sessions, state=Meeting.State.BOOKED)
-        .select_related("participant_a", "participant_b")
-        .prefetch_related("reports")
-    )
-    result = Figures(
-        participants=B2BParticipant.objects.filter(
-            session__in=sessions, status=B2BParticipant.Status.APPROVED
-        ).count()
-    )
-    for meeting in meetings:
-        result.booked += 1
-        reports = list(meeting.reports.all())
-        status = meeting_status(reports)
-        if status == "no-show":
-            result.no_shows += 1
-            continue
-        if status == "unreported":
-            result.unreported += 1
-            continue
-        result.held += 1
-        for outcome in {r.outcome for r in reports} - {MeetingReport.Outcome.NONE}:
-            result.outcomes[outcome] += 1
-        for side in meeting.sides():
-            result.held_by_department[side.department or "—"] += 1
-            result.held_by_country[side.country or "—"] += 1
-    return result
+Figures = figures_module.Figures
+figures = figures_module.figures
 
 
 def b2b_sessions_of_mission(mission) -> QuerySet:
-    return B2BSession.objects.filter(event__mission=mission).select_related("event")
+    return figures_module.mission_sessions([mission]).select_related("event")

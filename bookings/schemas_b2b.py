@@ -196,10 +196,14 @@ class GridOut(Schema):
 
 
 class FiguresOut(Schema):
+    """Counted by `bookings.figures`: held, no-show and disputed follow from the two
+    sides' reports (docs/b2b-figures.md)."""
+
     participants: int
     booked: int
     held: int
     no_shows: int
+    disputed: int
     unreported: int
     outcomes: dict[str, int]
     held_by_department: dict[str, int]

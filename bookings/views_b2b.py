@@ -20,6 +20,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bookings import figures as b2b_figures
 from bookings import queries_b2b as queries
 from bookings import queries_schedule
 from bookings.exceptions import BookingError
@@ -214,20 +215,40 @@ def participant_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     me = participant_of(session, request.user)
     context = {"session": session, "event": session.event, "shown": shown, "participant": me}
     if me is not None and me.pk != shown.pk:
-        from bookings.services.b2b.meetings import accepted_request
-        from bookings.services.b2b.requests import live_request_between
-
-        context["live_request"] = live_request_between(me, shown)
-        may_book = session.direct_booking or accepted_request(me, shown) is not None
-        context["may_book"] = may_book
-        if may_book:
-            online = request.GET.get("online") == "1"
-            context["online"] = online
-            context["free_slots"] = queries.free_slots(
-                session, me, shown, online=online, now=timezone.now()
-            )
-        context["request_form"] = RequestForm()
+        context.update(_offers(request, session, me, shown))
     return render(request, "bookings/b2b/participant.html", context)
+
+
+MODE_REFUSALS = ("mode_online_only", "mode_in_person_only", "no_online", "online_only")
+
+
+def _offers(request: HttpRequest, session, me: B2BParticipant, shown: B2BParticipant) -> dict:
+    """What the profile page offers: only what the services would accept, asked of the
+    same checks they refuse with (who meets whom, a pair once, limits, the session)."""
+    from bookings.services.b2b.common import pair_refusal
+    from bookings.services.b2b.meetings import booking_refusal
+    from bookings.services.b2b.requests import live_request_between, request_refusal
+
+    refused = pair_refusal(session, me, shown)
+    if refused is not None:
+        return {"meet_refusal": refused}
+    live = live_request_between(me, shown)
+    online = request.GET.get("online") == "1"
+    cannot_book = booking_refusal(session, me, shown, online=online)
+    offers = {
+        "live_request": live,
+        "request_refusal": None if live else request_refusal(session, me, shown),
+        "request_form": RequestForm(),
+        "online": online,
+        "may_book": cannot_book is None,
+        "booking_refusal": cannot_book,
+        "may_switch_mode": cannot_book is None or cannot_book.code in MODE_REFUSALS,
+    }
+    if cannot_book is None:
+        offers["free_slots"] = queries.free_slots(
+            session, me, shown, online=online, now=timezone.now()
+        )
+    return offers
 
 
 @login_required
@@ -457,11 +478,11 @@ def staff_grid(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-FIGURE_COLUMNS = ("booked", "held", "no_shows", "unreported")
+FIGURE_COLUMNS = ("booked", "held", "no_shows", "disputed", "unreported")
 
 
 def _figures_response(request: HttpRequest, title: str, sessions, filename: str, context: dict):
-    result = queries.figures(sessions)
+    result = b2b_figures.figures(sessions)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

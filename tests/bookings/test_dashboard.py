@@ -216,9 +216,16 @@ def test_meetings_and_outcomes_match_the_b2b_rows():
         "Booked": Meeting.objects.filter(session=session, state="booked").count(),
         "Held": 1,
         "No-show": 1,
+        "Disputed": 0,
     }
     assert figures["meetings"]["Requested"] == 4
-    assert figures["outcomes"] == {"Lead": 1, "Contract": 1, "Nothing for now": 1}
+    # Outcomes count per meeting held (bookings.figures), with every kind listed.
+    assert figures["outcomes"] == {
+        "Lead": 1,
+        "Partnership": 0,
+        "Contract": 1,
+        "Follow-up planned": 0,
+    }
 
 
 def test_event_registrations_of_the_programmes_match_the_database():
