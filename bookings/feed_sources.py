@@ -16,18 +16,18 @@ invitation and subscribing to the feed show one entry.
 from dataclasses import replace
 from datetime import datetime
 
-from django.db.models import Expression, Q
+from django.db.models import Expression, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from bookings import queries
 from bookings.b2b_ical import meeting_item
 from bookings.models import B2BParticipant, Meeting, Registration
-from events.feed_sources import count_of, latest
+from events.feed_sources import count_of, latest, latest_of, total_of
 from events.ical import CalendarItem, event_item, mission_item
 from events.models import Event
 from events.queries import shown_in_feeds
-from missions.models import Person
+from missions.models import Mission, Person
 
 
 def _shown(target, cutoff: datetime) -> bool:
@@ -59,11 +59,24 @@ class RegistrationSource:
 
         mine = Registration.objects.filter(person=person)
         cutoff = timezone.now() - RETENTION
+        events = Event.objects.filter(registrations__person=person)
+        missions = Mission.objects.filter(registrations__person=person)
+        programme = Event.objects.annotate(
+            feed_cancelled_at=Coalesce("cancelled_at", "updated_at")
+        ).filter(shown_in_feeds(cutoff), mission__registrations__person=person)
         return {
             "count": count_of(mine),
             "latest": latest(mine, "updated_at"),
             # a cancellation leaving the feed after 30 days changes the ETag too
             "expired": count_of(mine.filter(state__in=queries.ENDED_STATES, updated_at__lt=cutoff)),
+            # what the items show of their events and missions (titles, times, places…),
+            # the missions named in the events' descriptions, and the programmes
+            "events": latest(events, "updated_at"),
+            "events_missions": latest_of(events, F("mission__updated_at")),
+            "missions": latest(missions, "updated_at"),
+            "programme_count": count_of(programme),
+            "programme_keys": total_of(programme),
+            "programme": latest(programme, "updated_at"),
         }
 
     def items(self, person: Person, language: str, cutoff: datetime) -> list[CalendarItem]:
@@ -135,6 +148,8 @@ class MeetingSource:
             "expired": count_of(mine.filter(state=Meeting.State.CANCELLED, updated_at__lt=cutoff)),
             # the other side's organisation is in the summary
             "profiles": latest(sides, "updated_at"),
+            # the event's title, venue and status are in the entry
+            "events": latest(Event.objects.filter(b2b_session__meetings__in=mine), "updated_at"),
         }
 
     def items(self, person: Person, language: str, cutoff: datetime) -> list[CalendarItem]:

@@ -93,21 +93,28 @@ def shown_in_feeds(cutoff: datetime, prefix: str = "") -> Q:
     )
 
 
-def feed_events(cutoff: datetime, filters: EventFilters | None = None) -> QuerySet[Event]:
-    """Events of the public feed: published, and cancelled within the retention, filtered."""
+def filtered_events(filters: EventFilters | None = None) -> QuerySet[Event]:
+    """Events of any status that the public feed's filters select, annotated with
+    `feed_cancelled_at` (for `shown_in_feeds`)."""
     filters = filters or EventFilters()
-    events = (
-        Event.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at"))
-        .filter(shown_in_feeds(cutoff))
-        .select_related("mission")
-    )
+    events = Event.objects.annotate(feed_cancelled_at=Coalesce("cancelled_at", "updated_at"))
     if filters.kinds:
         events = events.filter(kind__in=filters.kinds)
     if filters.countries:
         events = events.filter(country__in=filters.countries)
     if filters.missions:
         events = events.filter(mission__slug__in=filters.missions)
-    return events.order_by("starts_at", "pk")
+    return events
+
+
+def feed_events(cutoff: datetime, filters: EventFilters | None = None) -> QuerySet[Event]:
+    """Events of the public feed: published, and cancelled within the retention, filtered."""
+    return (
+        filtered_events(filters)
+        .filter(shown_in_feeds(cutoff))
+        .select_related("mission")
+        .order_by("starts_at", "pk")
+    )
 
 
 def mission_programme(mission, cutoff: datetime | None = None) -> QuerySet[Event]:

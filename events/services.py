@@ -6,7 +6,10 @@ included; missions in `missions.services`), so that:
   counts them significant; calendar clients ignore an update whose SEQUENCE did not
   rise, and accepted invitations would keep the old title);
 - `cancelled_at` dates a cancellation (cancelled items stay in feeds 30 days);
-- the feeds' version is bumped, deletions included, which changes their ETag.
+- the feeds' version is bumped, deletions included; a deletion of anything a calendar
+  showed also dates `DELETIONS_SCOPE`, which every feed folds into its validators (no
+  row is left to say which feeds held it). Other changes reach a feed's ETag through
+  its own rows (`events.feeds`).
 """
 
 import hashlib
@@ -28,6 +31,8 @@ from primi_site.errors import DomainError
 logger = logging.getLogger(__name__)
 
 CALENDAR_SCOPE = "calendar"
+DELETIONS_SCOPE = "calendar-deletions"
+SHOWN_STATUSES = ("published", "closed", "cancelled")  # what calendars show, when deleted
 
 EVENT_TRACKED = (
     "status",
@@ -121,17 +126,22 @@ def save_event(event: Event) -> Event:
 @transaction.atomic
 def delete_event(event: Event) -> None:
     """Delete an event: it leaves every feed, whose ETag changes."""
-    pk = event.pk
+    pk, shown = event.pk, event.status in SHOWN_STATUSES
     event.delete()
     touch_feeds()
+    if shown:
+        touch_feeds(DELETIONS_SCOPE)
     logger.info("event %s deleted", pk)
 
 
 @transaction.atomic
 def delete_events(events) -> None:
     pks = list(events.values_list("pk", flat=True))
+    shown = Event.objects.filter(pk__in=pks, status__in=SHOWN_STATUSES).exists()
     Event.objects.filter(pk__in=pks).delete()
     touch_feeds()
+    if shown:
+        touch_feeds(DELETIONS_SCOPE)
     logger.info("events %s deleted", pks)
 
 

@@ -3,8 +3,10 @@
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
-from events.services import touch_feeds, track_revision
+from events.models import Event
+from events.services import DELETIONS_SCOPE, touch_feeds, track_revision
 from missions.models import Mission
 from missions.signals import mission_revised
 
@@ -55,17 +57,27 @@ def save_mission(mission: Mission) -> Mission:
     return mission
 
 
+def _unlink_events(missions) -> None:
+    """The events of deleted missions lose their "Part of" line: their rows say they
+    changed, so the feeds that show them see it (`events.feeds`)."""
+    Event.objects.filter(mission__in=missions).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def delete_mission(mission: Mission) -> None:
     pk = mission.pk
+    _unlink_events([pk])
     mission.delete()
     touch_feeds()
+    touch_feeds(DELETIONS_SCOPE)  # dates the feeds' Last-Modified
     logger.info("mission %s deleted", pk)
 
 
 @transaction.atomic
 def delete_missions(missions) -> None:
     pks = list(missions.values_list("pk", flat=True))
+    _unlink_events(pks)
     Mission.objects.filter(pk__in=pks).delete()
     touch_feeds()
+    touch_feeds(DELETIONS_SCOPE)
     logger.info("missions %s deleted", pks)

@@ -168,3 +168,38 @@ def test_feed_query_count_does_not_grow_with_registrations(client, count):
     assert len(check_calendar(response.content)) == count * (3 + count)
     # token, version and fingerprints, registrations, programmes, meetings
     assert len(captured) == 5
+
+
+def test_the_private_feeds_etag_moves_with_its_own_items_only(client):
+    person = PersonFactory(language="en")
+    registered = RegistrationFactory(person=person, event=EventFactory(title_en="Workshop"))
+    mission = MissionFactory(title_en="Toronto")
+    programme = EventFactory(mission=mission, title_en="Studio visit")
+    ApplicationFactory(person=person, mission=mission, state="confirmed")
+    elsewhere = EventFactory(title_en="Someone else's")
+    _token, secret = event_services.create_feed_token(person, "Phone")
+    url = f"/feeds/me/{secret}.ics"
+    first = client.get(url)
+    later = timezone.now() + timedelta(seconds=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        elsewhere.title_en = "Renamed elsewhere"
+        event_services.save_event(elsewhere)
+        EventFactory()
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["Last-Modified"] == first["Last-Modified"]
+    etag = first["ETag"]
+    for target, field in (
+        (registered.event, "title_en"),
+        (programme, "description_en"),
+        (mission, "title_en"),
+    ):
+        target.refresh_from_db()
+        setattr(target, field, "Changed")
+        later += timedelta(seconds=5)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            target.save()  # the row's change alone, whatever service made it
+        changed = client.get(url, headers={"If-None-Match": etag})
+        assert changed.status_code == 200, (target, field)
+        assert "Changed" in changed.content.decode()
+        etag = changed["ETag"]

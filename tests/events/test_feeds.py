@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.http import parse_http_date
 
 from events import feeds, services
 from events.models import Event
@@ -453,3 +454,77 @@ def test_unknown_feed_objects_are_a_bare_404(client):
         assert response.status_code == 404, url
         assert response["Content-Type"] == "text/plain; charset=utf-8", url
         assert response.content == b"Not found.\n", url
+
+
+def _validators(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response["ETag"], response["Last-Modified"], response.content
+
+
+def test_an_edit_elsewhere_leaves_a_feeds_validators_alone(client):
+    """Subscribers of a feed download it again only when its bytes change."""
+    mission = MissionFactory()
+    inside = EventFactory(mission=mission, kind="workshop", country="CA", title_en="Inside")
+    elsewhere = EventFactory(kind="festival", country="BE", title_en="Elsewhere")
+    urls = [
+        "/feeds/events.ics?kind=workshop",
+        "/feeds/events.ics?country=CA&lang=en",
+        f"/feeds/events.ics?mission={mission.slug}",
+        f"/feeds/missions/{mission.slug}.ics",
+        f"/feeds/events/{inside.slug}.ics",
+    ]
+    before = {url: _validators(client, url) for url in urls}
+    whole = _validators(client, "/feeds/events.ics")
+    later = timezone.now() + timedelta(seconds=5)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        elsewhere.title_en = "Elsewhere, renamed"
+        elsewhere.starts_at += timedelta(hours=1)
+        elsewhere.ends_at += timedelta(hours=1)
+        services.save_event(elsewhere)
+        EventFactory(kind="conference", country="FR")  # a new event elsewhere
+        services.delete_event(EventFactory(status=Event.Status.DRAFT, kind="workshop"))
+        MissionFactory(title_en="Another mission")
+    caches["feeds"].clear()  # no help from the cache: the validators come from the rows
+    for url, (etag, last_modified, content) in before.items():
+        again = client.get(url, headers={"If-None-Match": etag})
+        assert again.status_code == 304, url
+        assert again["ETag"] == etag and again["Last-Modified"] == last_modified, url
+        assert _validators(client, url) == (etag, last_modified, content), url
+    assert _validators(client, "/feeds/events.ics")[0] != whole[0]  # it shows that event
+    # An edit of the event the feeds show changes each of them, bytes and validators.
+    with mock.patch("django.utils.timezone.now", return_value=later + timedelta(seconds=5)):
+        inside.title_en = "Inside, renamed"
+        services.save_event(inside)
+    for url, (etag, last_modified, content) in before.items():
+        changed = client.get(url, headers={"If-None-Match": etag})
+        assert changed.status_code == 200, url
+        assert changed["ETag"] != etag and changed.content != content, url
+        assert parse_http_date(changed["Last-Modified"]) > parse_http_date(last_modified), url
+        assert client.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 304
+
+
+def test_an_event_leaving_a_filtered_feed_moves_its_validators_forward(client):
+    staying = EventFactory(kind="workshop")
+    leaving = EventFactory(kind="workshop")  # the feed's latest change
+    url = "/feeds/events.ics?kind=workshop"
+    etag, last_modified, _content = _validators(client, url)
+    leaving.kind = "festival"  # gone from the feed: no row of it is left to date the change
+    services.save_event(leaving)
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert set(check_calendar(response.content)) == {uid(staying)}
+    assert parse_http_date(response["Last-Modified"]) > parse_http_date(last_modified)
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+def test_a_deleted_mission_is_seen_by_the_feeds_of_its_events(client):
+    mission = MissionFactory(title_en="Toronto 2027")
+    event = EventFactory(mission=mission)
+    etag, _last_modified, content = _validators(client, "/feeds/events.ics?lang=en")
+    assert b"Toronto 2027" in content
+    mission_services.delete_mission(mission)
+    response = client.get("/feeds/events.ics?lang=en", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert b"Toronto 2027" not in response.content
+    assert uid(event) in check_calendar(response.content)
