@@ -8,7 +8,7 @@ breaks. With fairness d nobody has fewer than the largest such count minus d.
 
 from __future__ import annotations
 
-from .model import Problem
+from .problem import Problem
 
 
 def participant_bounds(problem: Problem, fairness: bool = False) -> dict:

@@ -93,22 +93,8 @@ def _list(value: object, where: str) -> list:
     return value
 
 
-def parse_instance(data: object) -> Instance:
-    """Check a decoded `primi-b2b/1` document and build an `Instance`."""
-    if not isinstance(data, dict):
-        raise InstanceError("instance: must be a JSON object")
-    if data.get("format") != FORMAT:
-        raise InstanceError(f'format: expected "{FORMAT}", got {data.get("format")!r}')
-    name = data.get("name", "")
-    if not isinstance(name, str):
-        raise InstanceError("name: must be a string")
-    slots = _positive_int(data.get("slots"), "slots")
-    tables = _positive_int(data.get("tables"), "tables", zero_ok=True)
-    fairness = data.get("fairness")
-    if fairness is not None:
-        fairness = _positive_int(fairness, "fairness", zero_ok=True)
-
-    raw_sessions = data.get("sessions") or {}
+def _sessions(raw_sessions: object, slots: int) -> dict[str, tuple[int, int]]:
+    raw_sessions = raw_sessions or {}
     if not isinstance(raw_sessions, dict):
         raise InstanceError("sessions: must be an object")
     sessions: dict[str, tuple[int, int]] = {}
@@ -124,27 +110,33 @@ def parse_instance(data: object) -> Instance:
         if not (1 <= lo <= hi <= slots):
             raise InstanceError(f"sessions.{key}: range outside 1..{slots}")
         sessions[key] = (lo, hi)
+    return sessions
 
+
+def _participants(raw: object, slots: int) -> tuple[dict[Id, frozenset[int]], dict[Id, int]]:
+    """Participant -> forbidden slots, and participant -> `max_meetings` where given."""
     forbidden: dict[Id, frozenset[int]] = {}
     max_meetings: dict[Id, int] = {}
-    for i, raw in enumerate(_list(data.get("participants"), "participants")):
+    for i, row in enumerate(_list(raw, "participants")):
         where = f"participants[{i}]"
-        if not isinstance(raw, dict):
+        if not isinstance(row, dict):
             raise InstanceError(f"{where}: must be an object")
-        pid = raw.get("id")
+        pid = row.get("id")
         if not _is_id(pid):
             raise InstanceError(f"{where}.id: must be an integer or a string")
         if pid in forbidden:
             raise InstanceError(f"{where}.id: duplicate participant {pid}")
-        slots_off = _list(raw.get("forbidden", []), f"{where}.forbidden")
+        slots_off = _list(row.get("forbidden", []), f"{where}.forbidden")
         forbidden[pid] = frozenset(
             _slot(t, f"{where}.forbidden[{j}]", slots) for j, t in enumerate(slots_off)
         )
-        limit = raw.get("max_meetings")
+        limit = row.get("max_meetings")
         if limit is not None:
             max_meetings[pid] = _positive_int(limit, f"{where}.max_meetings", zero_ok=True)
+    return forbidden, max_meetings
 
-    raw_meetings = _list(data.get("meetings"), "meetings")
+
+def _meeting_ids(raw_meetings: list) -> set:
     ids: set = set()
     for i, raw in enumerate(raw_meetings):
         if not isinstance(raw, dict):
@@ -155,44 +147,69 @@ def parse_instance(data: object) -> Instance:
         if mid in ids:
             raise InstanceError(f"meetings[{i}].id: duplicate meeting {mid}")
         ids.add(mid)
+    return ids
 
-    meetings = []
-    for i, raw in enumerate(raw_meetings):
-        where = f"meetings[{i}]"
-        pair = _list(raw.get("participants"), f"{where}.participants")
-        if len(pair) != 2:
-            raise InstanceError(f"{where}.participants: must name exactly two participants")
-        for j, pid in enumerate(pair):
-            if not _is_id(pid) or pid not in forbidden:
-                raise InstanceError(f"{where}.participants[{j}]: unknown participant {pid}")
-        if pair[0] == pair[1]:
-            raise InstanceError(f"{where}.participants: a participant cannot meet themselves")
-        session = raw.get("session")
-        if session is not None and session not in sessions:
-            raise InstanceError(f'{where}.session: unknown session "{session}"')
-        fixed = raw.get("fixed")
-        if fixed is not None:
-            fixed = _slot(fixed, f"{where}.fixed", slots)
-        after = _list(raw.get("after") or [], f"{where}.after")
-        for j, other in enumerate(after):
-            if not _is_id(other) or other not in ids:
-                raise InstanceError(f"{where}.after[{j}]: unknown meeting {other}")
-        online = raw.get("online", False)
-        if not isinstance(online, bool):
-            raise InstanceError(f"{where}.online: must be true or false")
-        priority = raw.get("priority")
-        priority = 0 if priority is None else _positive_int(priority, f"{where}.priority", True)
-        meetings.append(
-            Meeting(
-                id=raw["id"],
-                participants=(pair[0], pair[1]),
-                session=session,
-                fixed=fixed,
-                after=tuple(after),
-                online=online,
-                priority=priority,
-            )
-        )
+
+def _meeting(raw: dict, where: str, context: dict) -> Meeting:
+    """One meeting; `context`: slots, sessions, forbidden (the participants), ids."""
+    pair = _list(raw.get("participants"), f"{where}.participants")
+    if len(pair) != 2:
+        raise InstanceError(f"{where}.participants: must name exactly two participants")
+    for j, pid in enumerate(pair):
+        if not _is_id(pid) or pid not in context["forbidden"]:
+            raise InstanceError(f"{where}.participants[{j}]: unknown participant {pid}")
+    if pair[0] == pair[1]:
+        raise InstanceError(f"{where}.participants: a participant cannot meet themselves")
+    session = raw.get("session")
+    if session is not None and session not in context["sessions"]:
+        raise InstanceError(f'{where}.session: unknown session "{session}"')
+    fixed = raw.get("fixed")
+    if fixed is not None:
+        fixed = _slot(fixed, f"{where}.fixed", context["slots"])
+    after = _list(raw.get("after") or [], f"{where}.after")
+    for j, other in enumerate(after):
+        if not _is_id(other) or other not in context["ids"]:
+            raise InstanceError(f"{where}.after[{j}]: unknown meeting {other}")
+    online = raw.get("online", False)
+    if not isinstance(online, bool):
+        raise InstanceError(f"{where}.online: must be true or false")
+    priority = raw.get("priority")
+    priority = 0 if priority is None else _positive_int(priority, f"{where}.priority", True)
+    return Meeting(
+        id=raw["id"],
+        participants=(pair[0], pair[1]),
+        session=session,
+        fixed=fixed,
+        after=tuple(after),
+        online=online,
+        priority=priority,
+    )
+
+
+def parse_instance(data: object) -> Instance:
+    """Check a decoded `primi-b2b/1` document and build an `Instance`."""
+    if not isinstance(data, dict):
+        raise InstanceError("instance: must be a JSON object")
+    if data.get("format") != FORMAT:
+        raise InstanceError(f'format: expected "{FORMAT}", got {data.get("format")!r}')
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise InstanceError("name: must be a string")
+    slots = _positive_int(data.get("slots"), "slots")
+    tables = _positive_int(data.get("tables"), "tables", zero_ok=True)
+    fairness = data.get("fairness")
+    if fairness is not None:
+        fairness = _positive_int(fairness, "fairness", zero_ok=True)
+    sessions = _sessions(data.get("sessions"), slots)
+    forbidden, max_meetings = _participants(data.get("participants"), slots)
+    raw_meetings = _list(data.get("meetings"), "meetings")
+    context = {
+        "slots": slots,
+        "sessions": sessions,
+        "forbidden": forbidden,
+        "ids": _meeting_ids(raw_meetings),
+    }
+    meetings = [_meeting(raw, f"meetings[{i}]", context) for i, raw in enumerate(raw_meetings)]
     return Instance(
         name=name,
         slots=slots,

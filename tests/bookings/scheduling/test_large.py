@@ -4,8 +4,7 @@ on small instances by lowering the size threshold."""
 import random
 import time
 
-import bookings.scheduling as scheduling
-from bookings.scheduling import lns, parse_instance, solve
+from bookings.scheduling import lns, parse_instance, pipeline, solve
 from bookings.scheduling.model import Problem
 from bookings.scheduling.reasons import explain
 
@@ -22,7 +21,7 @@ def test_local_moves_closes_a_gap():
 
 
 def test_large_path_gives_a_valid_complete_schedule(monkeypatch):
-    monkeypatch.setattr(scheduling, "LARGE", 0)
+    monkeypatch.setattr(pipeline, "LARGE", 0)
     rng = random.Random(7)
     people = list(range(1, 31))
     pairs = set()

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-import bookings.scheduling as scheduling
-from bookings.scheduling import parse_instance, solve
+from bookings.scheduling import parse_instance, pipeline, solve
 from bookings.scheduling.bounds import lower_bound, participant_bounds
 from bookings.scheduling.maxsat import participant_minimum, solve_maxsat
 from bookings.scheduling.model import Problem
@@ -143,7 +142,7 @@ def test_with_time_enough_the_optimum_is_proven():
 
 
 def test_large_path_reports_a_lower_bound(monkeypatch):
-    monkeypatch.setattr(scheduling, "LARGE", 0)
+    monkeypatch.setattr(pipeline, "LARGE", 0)
     data = make_instance(
         6, [(1, 1, 2), (2, 1, 3), (3, 1, 4), (4, 5, 6)], forbidden={1: [2, 4, 5]}, fairness=None
     )
