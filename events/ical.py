@@ -123,21 +123,27 @@ def _join_lines(*parts: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def place_of(target, language: str) -> str:
+    """Where an event happens (venue, address, city, country), or a mission goes (its
+    destination), in `language`; empty for an event online only."""
+    if isinstance(target, Mission):
+        parts = (target.destination_city, country_name(target.destination_country, language))
+    else:
+        parts = (
+            target.venue_name,
+            target.venue_address,
+            target.city,
+            country_name(target.country, language),
+        )
+    return ", ".join(part for part in parts if part)
+
+
 def event_item(event, language: str) -> CalendarItem:
     """The calendar item of an event (its mission, if any, selected with it)."""
     language = page_language(language)
     with translation.override(language):
         url = _page_url("event_detail", event.slug, language)
-        place = ", ".join(
-            part
-            for part in (
-                event.venue_name,
-                event.venue_address,
-                event.city,
-                country_name(event.country, language),
-            )
-            if part
-        )
+        place = place_of(event, language)
         online = _("Online: %(url)s") % {"url": event.online_url} if event.online_url else ""
         mission = (
             _("Part of: %(mission)s") % {"mission": localized(event.mission, "title", language)}
@@ -192,14 +198,7 @@ def mission_item(mission, language: str) -> CalendarItem:
             first_day=mission.start_date,
             last_day=mission.end_date,
             description=description,
-            location=", ".join(
-                part
-                for part in (
-                    mission.destination_city,
-                    country_name(mission.destination_country, language),
-                )
-                if part
-            ),
+            location=place_of(mission, language),
             url=url,
             created=mission.created_at,
             last_modified=mission.updated_at,

@@ -26,8 +26,10 @@ from events.ical import (
     build_calendar,
     event_item,
     mission_item,
+    place_of,
     site_url,
 )
+from missions.models import Mission
 from primi_site.formatting import describe_when
 
 INVITATION_METHODS = ("REQUEST", "CANCEL")
@@ -170,3 +172,34 @@ def mission_invitation(
     """A mission's invitation (a confirmed application): its days, all day."""
     item = _with_sequence(mission_item(mission, recipient.language), sequence)
     return invitation(item, recipient, method)
+
+
+def when_and_where(target, person) -> dict:
+    """What every email about a dated thing states: when, in the target's local time
+    and the reader's (where they differ), and where, or its video link."""
+    language = person.language
+    if isinstance(target, Mission):
+        when = describe_when(
+            starts_at=target.starts_at,
+            ends_at=target.starts_at,
+            zone_name=target.time_zone,
+            viewer_zone=person.time_zone,
+            all_day=True,
+            first_day=target.start_date,
+            last_day=target.end_date,
+            language=language,
+        )
+        online = ""
+    else:
+        when = describe_when(
+            starts_at=target.starts_at,
+            ends_at=target.ends_at,
+            zone_name=target.time_zone,
+            viewer_zone=person.time_zone,
+            all_day=target.all_day,
+            first_day=target.start_date,
+            last_day=target.end_date,
+            language=language,
+        )
+        online = target.online_url
+    return {"when": when, "where": place_of(target, language), "online_url": online}

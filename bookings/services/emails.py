@@ -32,7 +32,7 @@ from bookings.queries import (
 )
 from bookings.services.cancellations import is_cancellation_notice
 from events.ical import event_calendar, mission_calendar
-from events.invitations import CalendarInvitation, recipient_of
+from events.invitations import CalendarInvitation, recipient_of, when_and_where
 from missions.models import Mission
 from primi_site.formatting import describe_moment
 from primi_site.outbox import Channel
@@ -149,6 +149,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             else "",
             "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
             "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
+            **when_and_where(target, person),
         }
         if outbox.kind == Kind.WAITLISTED and position is None:
             subject_template = WAITING_SUBJECT  # held back by a quota: no place in line

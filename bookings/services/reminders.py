@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bookings.models import EventReminder, Registration, RegistrationState
+from events.ical import place_of
 from events.models import Event
 from primi_site.formatting import describe_moment
 from primi_site.outbox import Channel, pending
@@ -58,6 +59,8 @@ def build_message(reminder: EventReminder) -> EmailMessage:
             "title": title,
             "when": f"{local} ({mine})" if mine else local,
             "url": f"{settings.SITE_URL}{event.get_absolute_url()}",
+            "where": place_of(event, person.language),
+            "online_url": event.online_url,
         }
         subject = gettext("Tomorrow: %(title)s") % {"title": title}
         body = render_to_string("bookings/emails/reminder.txt", context)

@@ -2,7 +2,7 @@
 an updated REQUEST when the event changes; UIDs and SEQUENCEs as in the private feed."""
 
 import email
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -458,3 +458,81 @@ def test_a_missions_new_title_or_summary_updates_its_applicants_invitation():
     assert first.subject == "Updated: Toronto 2027: games"
     assert [only_event(calendar_of(m)[1]).sequence for m in (first, second)] == [1, 2]
     assert only_event(calendar_of(first)[1]).summary == "Toronto 2027: games"
+
+
+def test_every_registration_email_states_when_and_where_in_both_zones():
+    """Not "check the details below" followed by a link: the date, the time in the event's
+    zone and the reader's, the place and the video link, in the email itself."""
+    event = EventFactory(
+        capacity=1,
+        waitlist_enabled=True,
+        time_zone="America/Toronto",
+        starts_at=datetime(2027, 3, 10, 14, tzinfo=UTC),
+        ends_at=datetime(2027, 3, 10, 16, tzinfo=UTC),
+        venue_name="Studio Nord",
+        venue_address="12 King St",
+        city="Toronto",
+        country="CA",
+        online_url="https://video.example/room",
+    )
+    in_paris = PersonFactory(language="fr", time_zone="Europe/Paris")
+    in_toronto = PersonFactory(language="en", time_zone="America/Toronto")
+    first = register_for_event(in_paris, event)  # confirmed
+    register_for_event(in_toronto, event)  # waitlisted
+    cancel_registration(first, by=in_paris.user)  # cancelled; the waitlist moves up
+    by_person = {}
+    for message in mail.outbox:
+        by_person.setdefault(message.to[0], []).append(message)
+    french = by_person[in_paris.user.email]
+    assert len(french) == 2  # confirmed, cancelled
+    for message in french:
+        assert "Quand\u00a0: mercredi 10 mars 2027, 09:00–11:00 (Toronto)" in message.body
+        assert "Chez vous\u00a0: mercredi 10 mars 2027, 15:00–17:00 (Paris)" in message.body
+        assert "Où\u00a0: Studio Nord, 12 King St, Toronto, Canada" in message.body
+        assert "En ligne\u00a0: https://video.example/room" in message.body
+    english = by_person[in_toronto.user.email]
+    assert len(english) == 2  # waitlisted, promoted
+    for message in english:
+        assert "When: Wednesday" in message.body and "09:00–11:00 (Toronto)" in message.body
+        assert "Your time:" not in message.body  # the same clock: said once
+        assert "Where: Studio Nord, 12 King St, Toronto, Canada" in message.body
+    # An update states the new time.
+    mail.outbox.clear()
+    event.refresh_from_db()
+    event.starts_at += timedelta(hours=1)
+    event.ends_at += timedelta(hours=1)
+    event_services.save_event(event)
+    (update,) = mail.outbox
+    assert "10:00–12:00 (Toronto)" in update.body
+
+
+def test_a_mission_email_states_its_days_and_destination():
+    mission = MissionFactory(
+        capacity=5,
+        start_date=date(2027, 5, 10),
+        end_date=date(2027, 5, 14),
+        time_zone="America/Toronto",
+        destination_city="Toronto",
+        destination_country="CA",
+    )
+    application = _accepted(mission)
+    (message,) = [m for m in mail.outbox if m.to == [application.person.user.email]]
+    assert "When: 10–14 May 2027 (Toronto)" in message.body
+    assert "Where: Toronto, Canada" in message.body
+
+
+def test_the_reminder_states_the_place_and_the_video_link():
+    from bookings.models import EventReminder
+    from bookings.services import reminders
+
+    event = EventFactory(
+        capacity=5,
+        venue_name="Studio Nord",
+        city="Toronto",
+        country="CA",
+        online_url="https://video.example/room",
+    )
+    registration = register_for_event(PersonFactory(language="en"), event)
+    message = reminders.build_message(EventReminder.objects.create(registration=registration))
+    assert "Where: Studio Nord, Toronto, Canada" in message.body
+    assert "Online: https://video.example/room" in message.body
