@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -76,11 +77,16 @@ def waitlist(target: Target) -> QuerySet[Registration]:
 
 
 def _ahead(target_field: str) -> Coalesce:
-    """How many wait before the outer row in the queue of its event (or mission)."""
+    """How many wait before the outer row in the queue of its event (or mission) and could
+    take the next seat: those a full quota holds back do not count, since the seat freed
+    goes past them (`seats.fill_free_seats`)."""
     rows = (
-        Registration.objects.filter(
-            state=RegistrationState.WAITLISTED, **{target_field: OuterRef(target_field)}
+        _with_quota_holds(
+            Registration.objects.filter(
+                state=RegistrationState.WAITLISTED, **{target_field: OuterRef(target_field)}
+            )
         )
+        .filter(held_by_organisation=False, held_by_department=False)
         .filter(
             Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
             | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
@@ -117,10 +123,9 @@ class QuotaWait:
     DEPARTMENT = "department"
 
 
-def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Annotate `waitlist_position` (1 for the first in the queue, None when not waiting)
-    and `waitlist_quota`: "organisation" or "department" when a full quota of the mission
-    holds the person back, who then has no position (the next seat cannot be theirs)."""
+def _with_quota_holds(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Alias `held_by_organisation` and `held_by_department`: a waiting row of a mission
+    whose organisation (or department) already holds all the seats its quota allows."""
     department_quota = Subquery(
         MissionQuota.objects.filter(
             mission=OuterRef("mission"), department=OuterRef("person__organisation__department")
@@ -138,19 +143,31 @@ def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registrati
         & ~Q(person__organisation__department="")
         & Q(department_quota__isnull=False, department_held__gte=F("department_quota"))
     )
+    flag = {"default": Value(False), "output_field": BooleanField()}
     return registrations.alias(
         organisation_held=_seats_held_alike("id"),
         department_held=_seats_held_alike("department"),
         department_quota=department_quota,
-    ).annotate(
+    ).alias(
+        held_by_organisation=Case(When(by_organisation, then=Value(True)), **flag),
+        held_by_department=Case(When(by_department, then=Value(True)), **flag),
+    )
+
+
+def with_positions(registrations: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Annotate `waitlist_position` (1 for the first in the queue who could take the next
+    seat, None when not waiting) and `waitlist_quota`: "organisation" or "department" when
+    a full quota of the mission holds the person back, who then has no position (the next
+    seat cannot be theirs)."""
+    return _with_quota_holds(registrations).annotate(
         waitlist_quota=Case(
-            When(by_organisation, then=Value(QuotaWait.ORGANISATION)),
-            When(by_department, then=Value(QuotaWait.DEPARTMENT)),
+            When(held_by_organisation=True, then=Value(QuotaWait.ORGANISATION)),
+            When(held_by_department=True, then=Value(QuotaWait.DEPARTMENT)),
             default=None,
             output_field=CharField(),
         ),
         waitlist_position=Case(
-            When(by_organisation | by_department, then=None),
+            When(Q(held_by_organisation=True) | Q(held_by_department=True), then=None),
             When(
                 state=RegistrationState.WAITLISTED,
                 event__isnull=False,
@@ -288,10 +305,12 @@ def invariant_violations(target: Target, *, settled: bool = False) -> list[str]:
     )
     if duplicates:
         problems.append(f"{duplicates} people hold more than one active registration")
+    waiting = with_positions(of_target(target).filter(state=RegistrationState.WAITLISTED))
+    # Those a full quota holds back have no position and cannot take a free seat.
     positions = sorted(
-        with_positions(of_target(target).filter(state=RegistrationState.WAITLISTED)).values_list(
-            "waitlist_position", flat=True
-        )
+        position
+        for position in waiting.values_list("waitlist_position", flat=True)
+        if position is not None
     )
     if positions != list(range(1, len(positions) + 1)):
         problems.append("waitlist positions are not 1 to n")

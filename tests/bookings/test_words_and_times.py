@@ -326,22 +326,24 @@ def test_the_pages_show_the_quota_instead_of_a_waitlist_position(
 def test_the_email_and_the_api_say_the_same(client, django_capture_on_commit_callbacks):
     from django.core import mail
 
+    from bookings import queries
     from tests.api_support import ApiClient
 
-    _mission, held, other = quota_held(django_capture_on_commit_callbacks)
+    mission, held, other = quota_held(django_capture_on_commit_callbacks)
+    assert queries.invariant_violations(mission) == []  # positions 1…n among those who can
     (email,) = [m for m in mail.outbox if m.to == [held.person.user.email]][-1:]
     assert email.subject.startswith("On the waitlist: ")
     assert "your organisation already holds every seat it may take" in plain(email.body)
     assert "position" not in email.body
     (others,) = [m for m in mail.outbox if m.to == [other.person.user.email]][-1:]
-    assert "(position 2)" in others.subject  # the queue itself is unchanged
+    assert "(position 1)" in others.subject  # the next seat can be theirs, not the held one's
     api = ApiClient(held.person.user)
     (item,) = api.get("/registrations").json()["items"]
     assert (item["waitlist_position"], item["waitlist_quota"]) == (None, "organisation")
     one = api.get(f"/registrations/{held.pk}").json()
     assert (one["waitlist_position"], one["waitlist_quota"]) == (None, "organisation")
     (theirs,) = ApiClient(other.person.user).get("/registrations").json()["items"]
-    assert (theirs["waitlist_position"], theirs["waitlist_quota"]) == (2, None)
+    assert (theirs["waitlist_position"], theirs["waitlist_quota"]) == (1, None)
 
 
 def test_a_full_department_quota_is_named_on_the_staff_list(
