@@ -21,6 +21,7 @@ from bookings.services import b2b as services
 from tests.bookings.conftest import add_participant, registered_person
 from tests.bookings.test_calendar_emails import calendar_of
 from tests.factories import PersonFactory, b2b_session
+from tests.outbox_support import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -414,7 +415,7 @@ def test_unavailability_is_refused_where_a_meeting_is(session, member, delegate)
 def test_a_notification_job_run_twice_sends_one_email(member, delegate):
     services.send_request(member, delegate)
     notification = B2BNotification.objects.get()
-    from bookings.tasks import send_b2b_notification
+    send_b2b_notification = deliver("b2b-notification")
 
     assert send_b2b_notification(notification.pk) is True
     assert send_b2b_notification(notification.pk) is False
@@ -444,16 +445,15 @@ def test_emails_follow_each_recipients_language_and_zone(
 
 
 def test_a_superseded_notification_is_not_sent(session, member, delegate):
-    from bookings.services.b2b.notify import deliver
-
+    send = deliver("b2b-notification")
     session.direct_booking = True
     session.save()
     meeting = services.book_meeting(member, delegate, slot(session, 1))
     services.reschedule_meeting(meeting, member, slot(session, 2))
     booked = B2BNotification.objects.filter(kind="meeting-booked")
-    assert [deliver(n.pk) for n in booked] == [False, False]
+    assert [send(n.pk) for n in booked] == [False, False]
     moved = B2BNotification.objects.filter(kind="meeting-moved")
-    assert [deliver(n.pk) for n in moved] == [True, True]
+    assert [send(n.pk) for n in moved] == [True, True]
     assert len(mail.outbox) == 2
 
 

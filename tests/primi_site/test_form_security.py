@@ -26,6 +26,7 @@ ALLOWED_PARAMETERS = {
     "uidb64",
     "fmt",
     "action",
+    "channel",  # an outbox channel's name, on a staff page
 }
 SITE_POSTS = [
     name
