@@ -201,3 +201,42 @@ def test_any_ready_run_publishes(seed, django_capture_on_commit_callbacks):
     if limit is not None:
         for participant in session.participants.all():
             assert booked(session, participant) <= limit
+
+
+def test_a_solution_publishing_would_refuse_fails_the_run_with_the_reason(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The trial publication catches what the instance missed: a solver that ignores the
+    limit (here a stand-in placing everything) gives a failed run, not a ready one."""
+    from django.utils import translation
+
+    session = b2b_session(
+        blocks=(("09:00", "10:40"),), tables=3, direct_booking=True, max_meetings=1
+    )
+    busy = add_participant(session, organisation_name="Demo busy studio")
+    first, second = add_participant(session), add_participant(session)
+    accept(busy, first)
+    accept(busy, second)
+
+    def everything(instance, run, previous, progress):
+        return {
+            "format": "primi-b2b-solution/1",
+            "status": "optimal",
+            "breaks": 0,
+            "bound": 0,
+            "seconds": 0.1,
+            "assignments": [
+                {"meeting": m["id"], "slot": slot_number, "table": 1}
+                for slot_number, m in enumerate(instance["meetings"], start=1)
+            ],
+            "unscheduled": [],
+        }
+
+    monkeypatch.setattr(schedule, "_solve", everything)
+    staff = PersonFactory(user=StaffUserFactory(), role="staff")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        run = schedule.request_schedule(session, staff, time_limit=10)
+    run.refresh_from_db()
+    assert run.state == ScheduleRun.State.FAILED
+    assert run.error == "Demo busy studio already has the one meeting this session allows."
+    assert booked(session) == 0  # the trial wrote nothing

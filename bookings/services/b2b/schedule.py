@@ -2,13 +2,14 @@
 
 `request_schedule` records a queued run (one active run per session, a database
 constraint) and enqueues `bookings.tasks.run_schedule` on commit. `run_schedule`
-exports the session (every rule publishing checks is a constraint of the instance, so
-a run ready for review can be published), solves with a progress callback that writes
-the best breaks so far at most every `PROGRESS_EVERY` seconds (each write its own short
-transaction), and stores the solution: nothing is written to the meetings.
-`publish_schedule` re-exports the session, refuses if it changed since the run, books
-(and, when allowed, moves) the meetings in one transaction, and on commit sends each
-participant their agenda with the `.ics` invitations and emits the `schedule.published` webhook.
+exports the session (every rule publishing checks is a constraint of the instance),
+solves with a progress callback that writes the best breaks so far at most every
+`PROGRESS_EVERY` seconds (each write its own short transaction), publishes the solution
+on trial and rolls it back (a run is ready for review only if it can be published), and
+stores the solution: nothing is written to the meetings. `publish_schedule` re-exports
+the session, refuses if it changed since the run, books (and, when allowed, moves) the
+meetings in one transaction, and on commit sends each participant their agenda with the
+`.ics` invitations and emits the `schedule.published` webhook.
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.exceptions import Conflict, Invalid
+from bookings.exceptions import BookingError, Conflict, Invalid
 from bookings.models import B2BNotification, B2BParticipant, B2BSession, ScheduleRun
 from bookings.services.b2b.common import log, notify
 from bookings.services.b2b_export import (
@@ -148,6 +149,9 @@ def run_schedule(run_id: int) -> ScheduleRun | None:
         total = len(instance["meetings"]) + len(export.excluded)
         ScheduleRun.objects.filter(pk=run.pk).update(instance=instance, total=total)
         solution = _solve_watched(instance, run, previous)
+        refusal = publish_refusal(run, solution)
+        if refusal is not None:
+            raise Unpublishable(refusal)
     except Exception as exc:  # the run records any failure; nothing was written
         logger.exception("b2b schedule run %s failed", run.pk)
         ScheduleRun.objects.filter(pk=run.pk, state=State.RUNNING).update(
@@ -181,6 +185,32 @@ def run_schedule(run_id: int) -> ScheduleRun | None:
             total=total,
         )
     return ScheduleRun.objects.get(pk=run.pk)
+
+
+class Unpublishable(Exception):
+    """A solution that publishing would refuse: the run fails with the refusal."""
+
+
+class _TrialOver(Exception):
+    """Ends a trial publication; everything it wrote is rolled back."""
+
+
+def publish_refusal(run: ScheduleRun, solution: dict) -> str | None:
+    """Book `solution` as publishing would, then roll it all back (rows, emails and
+    webhooks owed): the refusal publishing would meet, or None. The instance of the run
+    already holds every rule publishing checks, so this is a proof kept at hand: a run
+    is ready for review only when its schedule can be published as it stands."""
+    logger.info("b2b schedule run %s: trial publication, rolled back", run.pk)
+    try:
+        with transaction.atomic():
+            apply_locked(run.session, solution, None, notify_sides=False)
+            raise _TrialOver
+    except _TrialOver:
+        return None
+    except BookingError as refusal:
+        return str(refusal)
+    except IntegrityError:
+        return _("The schedule double-books a person or a table: discard it and schedule again.")
 
 
 def _lock_run(run: ScheduleRun) -> ScheduleRun:
