@@ -210,6 +210,8 @@ def test(options: argparse.Namespace) -> None:
     say("ruff (lint and format)")
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
+    say("import rules (import-linter: which part may import which)")
+    run(BIN / "lint-imports", "--no-cache")
     say("Django checks, migrations and catalogs")
     manage("check", "--fail-level", "WARNING", env=env)
     manage("makemigrations", "--check", "--dry-run", env=env)
