@@ -77,16 +77,24 @@ def plain(text: str) -> str:
     return re.sub(r"[\s\u202f\xa0]+", " ", text).strip()
 
 
+# English pages read British English: day before month, a 24-hour clock.
+LOCALES = {"fr": "fr", "en": "en_GB"}
+
+
 def clock(instant, zone_name: str, language: str) -> str:
     """The wall clock of `instant` in a zone, converted here, formatted as the locale writes it."""
     return plain(
-        format_time(instant.astimezone(ZoneInfo(zone_name)).time(), "short", locale=language)
+        format_time(
+            instant.astimezone(ZoneInfo(zone_name)).time(), "short", locale=LOCALES[language]
+        )
     )
 
 
 def day_in(instant, zone_name: str, language: str) -> str:
     return plain(
-        format_date(instant.astimezone(ZoneInfo(zone_name)).date(), "full", locale=language)
+        format_date(
+            instant.astimezone(ZoneInfo(zone_name)).date(), "full", locale=LOCALES[language]
+        )
     )
 
 
