@@ -83,7 +83,11 @@ def counter_texts() -> dict[str, str]:
 class CountedTextareas:
     """A form mixin: each text area with a `max_length` shows, as one types, how many
     characters it holds of how many it may (the browser's `maxlength` stops at the limit;
-    without the script, that alone)."""
+    without the script, that alone). The form's media bring the script to its page only."""
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(js=[forms.Script("primi/char_count.js", defer=True)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

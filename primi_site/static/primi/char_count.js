@@ -1,7 +1,8 @@
 // A counter under each text area with a limit: "120 characters of 2,000", as one types.
 // The form gives the two plural forms (data-count-one, data-count-other) in the page's
 // language; Intl picks the form and writes the numbers as that language does. Without this
-// script the browser's maxlength alone keeps the text within the limit.
+// script the browser's maxlength alone keeps the text within the limit. Each form brings
+// it (its media): a page with two such forms loads it twice, and counts once.
 (function () {
   "use strict";
   var lang = document.documentElement.lang || "en";
@@ -14,7 +15,8 @@
 
   function attach(area) {
     var max = parseInt(area.getAttribute("maxlength"), 10);
-    if (!max) { return; }
+    if (!max || area.getAttribute("data-counted")) { return; }  // one counter per area
+    area.setAttribute("data-counted", "");
     var counter = document.createElement("p");
     counter.className = "char-count";
     counter.id = (area.id || area.name) + "-count";
