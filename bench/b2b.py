@@ -56,7 +56,10 @@ def run_shared(args) -> int:
         f"{'instance':<26} {'part':>4} {'meet':>4} {'placed':>6} {'breaks':>6} "
         f"{'opt':>4} {'bound':>5} {'status':<10} {'seconds':>7}"
     )
-    print(f"time limit {args.time_limit:g} s per instance, workers {args.workers or 'auto'}")
+    print(
+        f"time limit {args.time_limit:g} s per instance, workers {args.workers or 'auto'}, "
+        f"load average {os.getloadavg()[0]:.2f} (1 min) on {os.cpu_count()} cores"
+    )
     print(header)
     equal = within_one = proven = 0
     seconds = []
@@ -78,10 +81,12 @@ def run_shared(args) -> int:
             f"{solution['seconds']:>7.1f}",
             flush=True,
         )
+    slowest = max(zip(seconds, names, strict=True))
     print(
         f"{len(names)} instances: {equal} equal to the optimum, {within_one} within one, "
         f"{proven} proven optimal by the solver's bound; "
-        f"{sum(seconds):.1f} s in total, median {statistics.median(seconds):.1f} s"
+        f"{sum(seconds):.1f} s in total, median {statistics.median(seconds):.1f} s, "
+        f"slowest {slowest[1]} ({slowest[0]:.1f} s); load average now {os.getloadavg()[0]:.2f}"
     )
     return 0
 

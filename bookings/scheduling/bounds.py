@@ -45,3 +45,38 @@ def participant_bounds(problem: Problem, fairness: bool = False) -> dict:
 
 def lower_bound(problem: Problem, fairness: bool = False) -> int:
     return sum(participant_bounds(problem, fairness).values())
+
+
+def cannot_be_complete(problem: Problem, fairness: bool = False) -> str | None:
+    """A cheap proof that no schedule places every meeting (within the fairness bound
+    when `fairness`), as a sentence; None when none was found. Counts only: a participant
+    with more meetings than usable slots, more in-person meetings than table-slots, or
+    one participant's fewest breaks too far from another's most."""
+    inst = problem.instance
+    by_p = problem.participants_of()
+    for p, meetings in by_p.items():
+        usable = set().union(*(problem.allowed[i] for i in meetings)) - problem.busy.get(p, set())
+        if len(meetings) > len(usable):
+            return (
+                f"participant {p} has {len(meetings)} meetings but only {len(usable)} usable slots"
+            )
+    in_person = [i for i in problem.active if not inst.meetings[i].online]
+    usable = set().union(*(problem.allowed[i] for i in in_person)) if in_person else set()
+    if len(in_person) > inst.tables * len(usable):
+        return (
+            f"{len(in_person)} in-person meetings for {inst.tables} tables over "
+            f"{len(usable)} slots: not enough tables"
+        )
+    d = inst.fairness
+    if not fairness or d is None or not by_p:
+        return None
+    fewest = participant_bounds(problem)
+    most = {p: max(0, min(len(ms) - 1, (inst.slots - 1) // 2)) for p, ms in by_p.items()}
+    p = max(fewest, key=lambda q: fewest[q])
+    q = min(most, key=lambda r: most[r])
+    if fewest[p] - most[q] > d:
+        return (
+            f"participant {p} has at least {fewest[p]} breaks and participant {q} at most "
+            f"{most[q]}: the fairness bound {d} cannot hold"
+        )
+    return None

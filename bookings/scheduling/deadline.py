@@ -6,6 +6,7 @@ when time runs out instead of depending on the machine's speed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -46,3 +47,21 @@ class Deadline:
         now = self.clock()
         end = self.search_end if until is None else until
         return now + fraction * max(0.0, end - now)
+
+
+def process_started(clock: Clock = time.monotonic) -> float:
+    """When this process started, on `clock` (time.monotonic): a command-line run's limit
+    counts from there, interpreter start and imports included. Linux reads it from
+    /proc; elsewhere (or should that fail) the time this module was first imported."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22, starttime, in clock ticks after boot
+        since_boot = ticks / os.sysconf("SC_CLK_TCK")
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - since_boot
+    except (OSError, ValueError, IndexError, AttributeError):
+        age = time.monotonic() - _IMPORTED
+    return clock() - max(0.0, age)
+
+
+_IMPORTED = time.monotonic()

@@ -1,11 +1,12 @@
 """The `primi-b2b/1` instance format: parsing and validation.
 
 Ids may be integers or strings; they are kept exactly as received so that a solution
-writes them back unchanged. Two optional fields extend the format (files without them
+writes them back unchanged. Three optional fields extend the format (files without them
 stay valid, see docs/scheduler-format.md): `max_meetings` per participant, the most of
 their meetings of the instance that may be placed (fixed ones included), and `priority`
 per meeting, a non-negative integer (default 0): when meetings must be left out, one of
-priority p weighs as 1 + p meetings.
+priority p weighs as 1 + p meetings; `seed`, a non-negative integer (default 0), of the
+randomised searches.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Instance:
     forbidden: dict[Id, frozenset[int]] = field(default_factory=dict)
     meetings: list[Meeting] = field(default_factory=list)
     max_meetings: dict[Id, int] = field(default_factory=dict)  # only the limited participants
+    seed: int = 0  # of the randomised searches (optional `seed` in the file)
 
     def __post_init__(self) -> None:
         self.index = {m.id: i for i, m in enumerate(self.meetings)}
@@ -200,6 +202,8 @@ def parse_instance(data: object) -> Instance:
     fairness = data.get("fairness")
     if fairness is not None:
         fairness = _positive_int(fairness, "fairness", zero_ok=True)
+    seed = data.get("seed")
+    seed = 0 if seed is None else _positive_int(seed, "seed", zero_ok=True)
     sessions = _sessions(data.get("sessions"), slots)
     forbidden, max_meetings = _participants(data.get("participants"), slots)
     raw_meetings = _list(data.get("meetings"), "meetings")
@@ -219,4 +223,5 @@ def parse_instance(data: object) -> Instance:
         forbidden=forbidden,
         meetings=meetings,
         max_meetings=max_meetings,
+        seed=seed,
     )

@@ -46,7 +46,8 @@ class _Search(RC2):
         super().__init__(formula, **kwargs)
 
     def _call_oracle(self, assumptions=(), expect_interrupt=False):
-        if self.cost > self.proven:
+        # After an interrupt, the core of the cut call is not one: its cost proves nothing.
+        if self.cost > self.proven and not self.interrupted:
             self.proven = self.cost
             self._on_bound(self.proven)
         return super()._call_oracle(assumptions=assumptions, expect_interrupt=expect_interrupt)
@@ -73,7 +74,12 @@ def _first_schedule(enc: Encoding, phases: list[int], first_by: float) -> dict |
 
 
 def _rc2(enc: Encoding, phases: list[int], deadline: float, on_bound):
-    """RC2 until `deadline`: (model or None, interrupted, proven bound, cost)."""
+    """RC2 until `deadline`: (model or None, interrupted, proven bound, cost).
+
+    An interrupted RC2 may fail inside its own code (its core trimming receives no answer
+    from the interrupted oracle: a TypeError in pysat's rc2.py); the search is then over,
+    with the bound proven before the call. `pipeline.py` runs this in a worker process
+    (`maxsat_process.py`), which the run can stop at any point."""
     rc2 = _Search(weighted(enc), on_bound, solver=SOLVER, **OPTIONS)
     rc2.oracle.set_phases(phases)
     timer = threading.Timer(max(0.0, deadline - time.monotonic()), rc2.interrupt)
@@ -82,6 +88,10 @@ def _rc2(enc: Encoding, phases: list[int], deadline: float, on_bound):
     try:
         model = rc2.compute(expect_interrupt=True)
         return model, rc2.interrupted, rc2.proven, rc2.cost
+    except (TypeError, AttributeError, AssertionError):
+        if not rc2.interrupted and time.monotonic() < deadline:
+            raise
+        return None, True, rc2.proven, rc2.cost
     finally:
         timer.cancel()
         rc2.delete()
@@ -97,6 +107,7 @@ def solve_maxsat(
     hint: dict[int, int] | None = None,
     progress: Progress | None = None,
     started: float | None = None,
+    events=None,
 ) -> Result:
     """Every meeting placed, fewest breaks, by core-guided MaxSAT (RC2) until `deadline`.
 
@@ -104,8 +115,12 @@ def solve_maxsat(
     fairness bound when asked); otherwise, when time ran out, FEASIBLE or UNKNOWN with the
     proven lower bound. `first_by`: first look, until then, for any complete schedule (the
     SAT oracle preferring no breaks), to have one should RC2 not finish; FEASIBLE gives it.
-    `best_known`: breaks of a schedule already at hand, reported with each new bound."""
+    `best_known`: breaks of a schedule already at hand, reported with each new bound.
+    `events(kind, value)`: told of each finding as it comes ("first", the slots of the
+    first complete schedule; "bound", each new proven bound), for a caller that may stop
+    the search before it returns."""
     started = time.monotonic() if started is None else started
+    events = events or (lambda kind, value: None)
 
     def report(breaks: int, bound: int | None) -> None:
         if progress:
@@ -120,10 +135,12 @@ def solve_maxsat(
             return Result(slots={}, status="INFEASIBLE", bound=None, breaks=0)
         if found:
             first = found
+            events("first", first)
             best_known = problem.breaks(first)
             report(best_known, None)
 
     def on_bound(bound: int) -> None:
+        events("bound", bound)
         if best_known is not None:
             report(best_known, min(bound, best_known))
 

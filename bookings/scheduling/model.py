@@ -349,6 +349,8 @@ def solve_cp(
         _fairness(model)
     breaks, weight = _objective(model)
     _hints(model, hint)
+    if clock() >= deadline:  # building took the time left: no search, nothing found
+        return Result(slots={}, status="UNKNOWN", bound=None, breaks=0)
     limits = SearchLimits(deadline, clock, share, workers, seed)
     solver, status = _run(model, limits, breaks, weight, progress)
     return _read_back(model, solver, status, breaks, weight)

@@ -2,7 +2,8 @@
 
 1. presolve: meetings no schedule can place (with their reasons), the choice of meetings
    kept under `max_meetings`, the slots each remaining meeting may take;
-2. greedy start: a first schedule, improved by local moves;
+2. greedy start: a first schedule, improved by local moves; then, when it is not complete,
+   a cheap count that may prove no schedule is (infeasibility first: straight to 6);
 3. large-event search: too big for one model, improve the greedy schedule piecewise;
 4. MaxSAT (RC2): the fewest breaks with every meeting placed, proven;
 5. CP-SAT on the complete problem, when MaxSAT was skipped (moves) or ran out of time;
@@ -13,15 +14,19 @@ Every stage stops at the run's one `Deadline`.
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
+from importlib import metadata
 
 from . import lns
-from .bounds import lower_bound
+from .bounds import cannot_be_complete, lower_bound
 from .deadline import Deadline
 from .greedy import greedy
 from .instance import Id, Instance
 from .limits import select_within_limits
-from .maxsat import solve_maxsat
+from .maxsat import OPTIONS as MAXSAT_OPTIONS
+from .maxsat import SOLVER as MAXSAT_ORACLE
+from .maxsat_process import solve_maxsat_isolated
 from .model import solve_cp
 from .problem import Problem, Progress, Result, busy_slots
 from .reasons import explain, presolve_reasons
@@ -45,8 +50,10 @@ class Run:
     rescheduling: bool
     workers: int | None = None
     progress: Progress | None = None
+    seed: int = 0
     start: dict[int, int] = field(default_factory=dict)  # the greedy schedule
     fallback: dict[int, int] | None = None  # a complete (and fair) schedule at hand
+    proven: bool = False  # the last stage ended by a proof (not by the clock)
 
     @property
     def everything_possible(self) -> bool:
@@ -65,17 +72,28 @@ def solve(
     previous=None,
     allow_moves: bool = False,
     progress: Progress | None = None,
+    *,
+    seed: int | None = None,
+    deadline: Deadline | None = None,
 ) -> Solution:
-    """Schedule the meetings of `instance` within about `time_limit` seconds.
+    """Schedule the meetings of `instance` within `time_limit` seconds.
 
     `previous`: the assignments of a published solution (dicts or `Assignment`). Without
     `allow_moves` its meetings keep their slots (where still allowed); with it they may
     move, and the number moved is minimised after placement and breaks, and reported.
     `progress(best_breaks, bound, elapsed_seconds)` is called on each improving solution.
+    `seed`: of the randomised searches (default: the instance's `seed`, else 0).
+    `deadline`: the run's clock and limit, when counted from earlier than this call (the
+    process or the job start) or on a clock of the caller's; `time_limit` is then unused.
     """
-    run = presolve(instance, Deadline(time_limit), previous, allow_moves)
+    deadline = deadline or Deadline(time_limit)
+    run = presolve(instance, deadline, previous, allow_moves)
     run.workers, run.progress = workers, progress
+    run.seed = instance.seed if seed is None else seed
     greedy_start(run)
+    if run.fallback is None and cannot_be_complete(run.problem, run.everything_possible):
+        # Infeasibility first: said by a count, then the time goes to placing the most.
+        return finish(run, *partial_placement(run, proven_incomplete=True))
     if large(run.problem) and run.fallback is not None:
         return large_event_search(run)
     lower, proven_incomplete = None, False
@@ -144,7 +162,8 @@ def greedy_start(run: Run) -> None:
     problem = run.problem
     run.start = greedy(problem)
     if problem.complete(run.start):
-        run.start = lns.local_moves(problem, run.start, run.deadline.search_end)
+        deadline = run.deadline
+        run.start = lns.local_moves(problem, run.start, deadline.search_end, deadline.clock)
         if problem.fair(run.start):
             run.fallback = run.start
 
@@ -155,9 +174,10 @@ def large_event_search(run: Run) -> Solution:
     the search stops earlier than on smaller events."""
     problem, deadline = run.problem, run.deadline
     end = deadline.search_end - 0.05 * deadline.limit
-    slots = lns.improve(problem, run.fallback, end, run.progress)
+    slots = lns.improve(problem, run.fallback, end, run.progress, run.seed, deadline.clock)
     bound = lower_bound(problem, fairness=True)
-    status = "optimal" if bound >= problem.breaks(slots) else "feasible"
+    run.proven = bound >= problem.breaks(slots)
+    status = "optimal" if run.proven else "feasible"
     return finish(run, slots, status, bound)
 
 
@@ -170,8 +190,9 @@ def maxsat_search(run: Run) -> Solution | tuple[int | None, bool]:
     Returns the solution when done, or (the proven lower bound, whether it proved that
     not every meeting can be placed) for the next stages."""
     problem, deadline, fallback = run.problem, run.deadline, run.fallback
-    result = solve_maxsat(
+    result = solve_maxsat_isolated(
         problem,
+        clock=deadline.clock,
         fairness=run.everything_possible,
         deadline=deadline.share(0.85 if fallback is not None else 0.8),
         first_by=None if fallback is not None else deadline.share(0.25),
@@ -181,6 +202,7 @@ def maxsat_search(run: Run) -> Solution | tuple[int | None, bool]:
         started=deadline.started,
     )
     if result.status == "OPTIMAL":
+        run.proven = True
         return finish(run, result.slots, "optimal", result.bound)
     if result.slots:  # complete (and fair when it must be), from the SAT oracle
         run.start = run.fallback = result.slots
@@ -193,8 +215,12 @@ def improve_by_neighbourhoods(run: Run, lower: int) -> Solution:
     """RC2 ran out of time with a bound proven: improve the complete schedule by
     re-solving small neighbourhoods (as for large events) for the time left."""
     problem = run.problem
-    slots = lns.improve(problem, run.fallback, run.deadline.search_end, run.progress)
-    status = "optimal" if lower >= problem.breaks(slots) else "feasible"
+    deadline = run.deadline
+    slots = lns.improve(
+        problem, run.fallback, deadline.search_end, run.progress, run.seed, deadline.clock
+    )
+    run.proven = lower >= problem.breaks(slots)
+    status = "optimal" if run.proven else "feasible"
     return finish(run, slots, status, lower)
 
 
@@ -219,6 +245,7 @@ def complete_search(run: Run, lower: int | None, proven_incomplete: bool) -> Res
         result.bound = max(result.bound or 0, lower)
         if result.bound >= result.breaks:
             result.status = "OPTIMAL"
+    run.proven = result.status in ("OPTIMAL", "INFEASIBLE")
     return result
 
 
@@ -228,22 +255,35 @@ def partial_placement(run: Run, proven_incomplete: bool) -> tuple[dict[int, int]
     problem = run.problem
     proven_incomplete = proven_incomplete or bool(run.known_reasons)
     partial = _cp(run, optional=True, hint=run.start)
-    if partial.slots or not run.start:
+    if partial.slots and placed_value(problem, partial.slots) >= placed_value(problem, run.start):
         slots, bound = partial.slots, partial.bound
-    else:
+    elif not run.start:
+        slots, bound = {}, None
+    else:  # the greedy start placed more: it is never lost to a search cut short
         slots, bound = dict(run.start), None
+        partial = Result(slots, "FEASIBLE", None, problem.breaks(slots))
         if problem.complete(slots) and not problem.fair(slots):
             # A complete but unfair greedy schedule is not an answer: hand back a
             # partial one, without the last meeting of the instance (status unknown).
             slots.pop(max(slots))
     complete = problem.complete(slots)
-    if partial.status == "OPTIMAL" and not complete:
+    run.proven = partial.status == "OPTIMAL"
+    if run.proven and not complete:
         proven_incomplete = True
     if complete and run.everything_possible:
         status = "optimal" if partial.status == "OPTIMAL" else "feasible"
     else:
         status = "infeasible" if proven_incomplete else "unknown"
     return slots, status, bound
+
+
+def placed_value(problem: Problem, slots: dict[int, int]) -> tuple[int, int]:
+    """How good a (partial) schedule is: the weight of the meetings placed (published
+    ones above all new ones, then 1 + priority each), then fewer breaks."""
+    weight = {i: 1 + problem.instance.meetings[i].priority for i in problem.active}
+    heavy = sum(weight.values()) + 1
+    placed = sum(heavy if i in problem.published else weight[i] for i in slots)
+    return placed, -problem.breaks(slots)
 
 
 def _cp(run: Run, *, optional: bool, hint: dict[int, int], share: float = 1.0) -> Result:
@@ -256,6 +296,8 @@ def _cp(run: Run, *, optional: bool, hint: dict[int, int], share: float = 1.0) -
         workers=run.workers,
         hint=hint,
         progress=run.progress,
+        clock=run.deadline.clock,
+        seed=run.seed,
     )
 
 
@@ -291,4 +333,31 @@ def finish(run: Run, slots: dict[int, int], status: str, bound: int | None) -> S
         assignments=assignments,
         unscheduled=[Unscheduled(mid, reasons[mid][1], reasons[mid][0]) for mid in left_out],
         moved=moved,
+        run=run_record(run),
     )
+
+
+def run_record(run: Run) -> dict:
+    """What reproduces the run: its seed, limit, how it ended, solvers and parameters."""
+    return {
+        "seed": run.seed,
+        "time_limit": run.deadline.limit,
+        "ended_by": "proof" if run.proven else "time_limit",
+        "workers": run.workers,
+        "solvers": solver_versions(),
+        "parameters": {
+            "maxsat": f"RC2 {MAXSAT_OPTIONS} on {MAXSAT_ORACLE}",
+            "cp_sat_random_seed": run.seed,
+            "neighbourhood_seed": run.seed,
+        },
+    }
+
+
+def solver_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in ("python-sat", "ortools"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "unknown"
+    return versions

@@ -35,6 +35,7 @@ class Solution:
     assignments: list[Assignment] = field(default_factory=list)
     unscheduled: list[Unscheduled] = field(default_factory=list)
     moved: int | None = None  # set only when rescheduling from a previous solution
+    run: dict | None = None  # seed, limit, how the run ended, solver versions, parameters
 
     @property
     def complete(self) -> bool:
@@ -58,6 +59,8 @@ class Solution:
         }
         if self.moved is not None:
             data["moved"] = self.moved
+        if self.run is not None:
+            data["run"] = self.run
         return data
 
 
