@@ -105,6 +105,18 @@ def cancel_programme_invitations(registration: Registration, change: Registratio
         )
 
 
+def invite_to_programme(registration: Registration) -> None:
+    """A confirmed applicant of a mission is sent an invitation for each of its programme
+    events, with the mission's (`bookings.services.emails.owe_programme_invitations`)."""
+    if not registration.mission_id:
+        return
+    from bookings.services.emails import CHANNEL, owe_programme_invitations
+
+    owed = owe_programme_invitations(registration)
+    for row in CHANNEL.model.objects.filter(pk__in=owed).order_by("pk"):
+        outbox.enqueue(row)
+
+
 def record(
     registration: Registration, from_state: str, *, by=None, reason: str = ""
 ) -> RegistrationLog:
@@ -124,6 +136,8 @@ def record(
         )
     if kind == EmailOutbox.Kind.CANCELLED and from_state == State.CONFIRMED:
         cancel_programme_invitations(registration, change)
+    if kind in (EmailOutbox.Kind.CONFIRMED, EmailOutbox.Kind.PROMOTED):
+        invite_to_programme(registration)
     notify_partners(registration, from_state)
     return change
 

@@ -53,6 +53,8 @@ EVENT_CANCELLED_SUBJECT = _("Cancelled: %(title)s")
 # Unpublished, or out of the mission's programme: taken back from the calendar, not
 # cancelled (it may come back), and not "updated" either.
 WITHDRAWN_SUBJECT = _("Withdrawn: %(title)s")
+# The first invitation to an event of the programme of a mission the person takes part in.
+PROGRAMME_SUBJECT = _("Invitation: %(title)s")
 WAITING_SUBJECT = _("On the waitlist: %(title)s")
 REQUESTS = (Kind.CONFIRMED, Kind.PROMOTED, Kind.UPDATED)
 
@@ -122,6 +124,9 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
         subject_template = EVENT_CANCELLED_SUBJECT  # one event of a mission left
     if outbox.kind == Kind.UPDATED and (target.status == "draft" or left_programme(outbox)):
         subject_template = WITHDRAWN_SUBJECT
+    first_of_programme = method == "REQUEST" and is_first_programme_invitation(outbox)
+    if first_of_programme:
+        subject_template = PROGRAMME_SUBJECT
     reason = outbox.change.reason if outbox.change else ""
     if target_cancelled and is_cancellation_notice(reason):
         reason = ""  # the email says it already, in the person's language
@@ -144,6 +149,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "event_cancelled": target_cancelled,
             "unpublished": target.status == "draft",
             "left_programme": left_programme(outbox),
+            "programme_invitation": first_of_programme,
             "programme_of": registration.mission.tr("title", language).text
             if outbox.programme_event_id
             else "",
@@ -274,6 +280,63 @@ def owe_event_updates(event_id: int, *, left_mission: int | None = None) -> list
     return _unsent_updates(
         registration__event=event, programme_event__isnull=True, sequence=event.sequence
     ) + _unsent_updates(programme_event=event, sequence__gte=event.sequence)
+
+
+def is_first_programme_invitation(outbox: EmailOutbox) -> bool:
+    """An update of a programme event that is the first email about it to this
+    registration: to the person, it is an invitation, not a change."""
+    return (
+        outbox.kind == Kind.UPDATED
+        and outbox.programme_event_id is not None
+        and not EmailOutbox.objects.filter(
+            registration_id=outbox.registration_id,
+            programme_event_id=outbox.programme_event_id,
+            kind=Kind.UPDATED,
+            pk__lt=outbox.pk,
+        ).exists()
+    )
+
+
+def owe_programme_invitations(registration: Registration, *, now=None) -> list[int]:
+    """A mission's applicant, just confirmed, is owed one invitation per event of its
+    programme still to come (calendars act on one event per invitation; the mission's
+    own holds the mission alone), written with the confirmation and sent with it. Later
+    they get only what changes, as updates (`owe_event_updates`). An event they hold a
+    confirmed registration for has its own invitation already. Idempotent: one row per
+    (registration, event, SEQUENCE); returns those not sent yet."""
+    from django.utils import timezone
+
+    from events.models import Event
+
+    if registration.mission_id is None or registration.state != RegistrationState.CONFIRMED:
+        return []
+    now = now or timezone.now()
+    events = list(
+        Event.objects.filter(
+            mission_id=registration.mission_id,
+            status=Event.Status.PUBLISHED,
+            ends_at__gt=now,
+        )
+        .exclude(
+            registrations__person_id=registration.person_id,
+            registrations__state=RegistrationState.CONFIRMED,
+        )
+        .order_by("starts_at", "pk")
+        .only("pk", "sequence")
+    )
+    EmailOutbox.objects.bulk_create(
+        [
+            EmailOutbox(
+                registration=registration,
+                kind=Kind.UPDATED,
+                sequence=event.sequence,
+                programme_event=event,
+            )
+            for event in events
+        ],
+        ignore_conflicts=True,
+    )
+    return _unsent_updates(registration=registration, programme_event__in=events)
 
 
 def owe_mission_updates(mission_id: int) -> list[int]:

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from bookings.models import EmailOutbox
 from bookings.services.applications import decide
@@ -203,8 +204,11 @@ def test_a_missions_new_dates_send_its_confirmed_applicants_an_updated_request(c
 
 def test_a_programme_change_reaches_the_missions_applicants_with_the_feeds_uid(client):
     mission = MissionFactory(capacity=5)
-    accepted = _accepted(mission, language="fr")
     event = _programme_event(mission, title_fr="Visite du studio", title_en="Studio visit")
+    accepted = _accepted(mission, language="fr")  # invited to the event with the mission
+    subjects = [m.subject for m in mail.outbox if m.to == [accepted.person.user.email]]
+    assert subjects[0].startswith("Inscription confirmée")
+    assert subjects[1:] == ["Invitation\u00a0: Visite du studio"]
     also_registered = _accepted(mission)
     register_for_event(also_registered.person, event)  # holds the event itself: one email
     mail.outbox.clear()
@@ -322,14 +326,18 @@ def test_an_unpublished_event_is_taken_back_and_publishing_it_again_outranks_tha
     event.starts_at += timedelta(hours=1)
     event.ends_at += timedelta(hours=1)
     event_services.save_event(event)  # sequence 1: both the applicant and registrant told
-    never_sent = _accepted(mission).person  # accepted after: the event only in their feed
+    # Accepted after: invited to the event with the mission, so it is taken back too.
+    invited_later = _accepted(mission).person
     event.refresh_from_db()
     mail.outbox.clear()
     event.status = "draft"
     event_services.save_event(event)  # sequence 2
     sent = {tuple(m.to): m for m in mail.outbox}
-    assert set(sent) == {(applicant.user.email,), (registrant.user.email,)}
-    assert (never_sent.user.email,) not in sent
+    assert set(sent) == {
+        (applicant.user.email,),
+        (registrant.user.email,),
+        (invited_later.user.email,),
+    }
     for message in sent.values():
         method, data = calendar_of(message)
         parsed = only_event(data)
@@ -347,7 +355,7 @@ def test_an_unpublished_event_is_taken_back_and_publishing_it_again_outranks_tha
     assert {m.to[0] for m in mail.outbox} == {
         applicant.user.email,
         registrant.user.email,
-        never_sent.user.email,
+        invited_later.user.email,
     }
 
 
@@ -359,15 +367,14 @@ def test_an_event_leaving_a_programme_is_taken_back_from_those_it_was_sent_to():
     event.starts_at += timedelta(hours=1)
     event.ends_at += timedelta(hours=1)
     event_services.save_event(event)  # sequence 1, sent to `sent_it`
-    never_sent = _accepted(first).person
+    invited_later = _accepted(first).person  # invited to the event with the mission
     newcomer = _accepted(second).person
     mail.outbox.clear()
     event.refresh_from_db()
     event.mission = second
     event_services.save_event(event)
     sent = {m.to[0]: m for m in mail.outbox}
-    assert set(sent) == {sent_it.user.email, newcomer.user.email}
-    assert never_sent.user.email not in sent
+    assert set(sent) == {sent_it.user.email, invited_later.user.email, newcomer.user.email}
     method, data = calendar_of(sent[sent_it.user.email])
     parsed = only_event(data)
     assert (method, parsed.status, parsed.sequence) == ("CANCEL", "CANCELLED", 2)
@@ -536,3 +543,57 @@ def test_the_reminder_states_the_place_and_the_video_link():
     message = reminders.build_message(EventReminder.objects.create(registration=registration))
     assert "Where: Studio Nord, Toronto, Canada" in message.body
     assert "Online: https://video.example/room" in message.body
+
+
+def test_a_confirmed_applicant_is_invited_to_each_programme_event_once_then_to_changes(client):
+    """Calendars act on one event per invitation: the mission's, then one per programme
+    event, sent together on confirmation, each once; later only what changed."""
+    mission = MissionFactory(capacity=5, title_en="Toronto 2027")
+    visit = _programme_event(mission, title_en="Studio visit")
+    dinner = _programme_event(mission, title_en="Closing dinner")
+    _programme_event(mission, status="draft", title_en="Draft")
+    past_start = timezone.now() - timedelta(days=2)
+    EventFactory(mission=mission, starts_at=past_start, ends_at=past_start + timedelta(hours=1))
+    mail.outbox.clear()
+    accepted = _accepted(mission)
+    person = accepted.person
+    calendars = {}
+    for message in mail.outbox:
+        assert message.to == [person.user.email]
+        method, data = calendar_of(message)
+        parsed = only_event(data)  # one VEVENT per invitation
+        calendars[parsed.uid] = (message.subject, method, parsed.sequence)
+    assert calendars == {
+        f"mission-{mission.pk}@international.primi": (
+            "Registration confirmed: Toronto 2027",
+            "REQUEST",
+            0,
+        ),
+        f"event-{visit.pk}@international.primi": ("Invitation: Studio visit", "REQUEST", 0),
+        f"event-{dinner.pk}@international.primi": ("Invitation: Closing dinner", "REQUEST", 0),
+    }
+    (visit_email,) = [m for m in mail.outbox if m.subject == "Invitation: Studio visit"]
+    assert "is part of the programme of “Toronto 2027”, which you take part in" in (
+        visit_email.body
+    )
+    assert "When:" in visit_email.body
+    # Sent once: running the jobs and the sweep again sends nothing more.
+    assert send_event_updates(visit.pk) == 0
+    from primi_site import outbox
+
+    outbox.sweep(now=timezone.now() + timedelta(days=1))
+    assert len(mail.outbox) == 3
+    # Later, only what changed, as an update.
+    mail.outbox.clear()
+    visit.refresh_from_db()
+    visit.starts_at += timedelta(hours=1)
+    visit.ends_at += timedelta(hours=1)
+    event_services.save_event(visit)
+    (update,) = mail.outbox
+    assert update.subject == "Updated: Studio visit"
+    method, data = calendar_of(update)
+    assert (method, only_event(data).sequence) == ("REQUEST", 1)
+    _token, secret = event_services.create_feed_token(person, "Phone")
+    feed = check_calendar(client.get(f"/feeds/me/{secret}.ics").content)
+    assert feed[f"event-{visit.pk}@international.primi"].sequence == 1
+    assert feed[f"event-{dinner.pk}@international.primi"].sequence == 0
