@@ -240,3 +240,32 @@ def test_a_solution_publishing_would_refuse_fails_the_run_with_the_reason(
     assert run.state == ScheduleRun.State.FAILED
     assert run.error == "Demo busy studio already has the one meeting this session allows."
     assert booked(session) == 0  # the trial wrote nothing
+
+
+@pytest.mark.parametrize("seed", range(20, 26))
+def test_a_ready_run_that_moves_published_meetings_publishes(
+    seed, django_capture_on_commit_callbacks
+):
+    """As above, with a schedule already published, more requests accepted since, and
+    published meetings allowed to move."""
+    session = random_session(seed)
+    staff = PersonFactory(user=StaffUserFactory(), role="staff")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = schedule.request_schedule(session, staff, time_limit=10)
+    first.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.publish_schedule(first, staff)
+    rng = random.Random(seed)
+    people = list(session.participants.all())
+    for _ in range(4):
+        a, b = rng.sample(people, 2)
+        with contextlib.suppress(BookingError):
+            accept(a, b)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = schedule.request_schedule(session, staff, time_limit=10, allow_moves=True)
+    run.refresh_from_db()
+    assert run.state == ScheduleRun.State.DONE, run.error
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule.publish_schedule(run, staff)
+    run.refresh_from_db()
+    assert run.state == ScheduleRun.State.PUBLISHED
