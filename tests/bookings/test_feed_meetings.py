@@ -205,3 +205,20 @@ def test_a_meeting_invitation_asks_no_reply_and_points_to_the_agenda(booked, mem
         "Replies sent from your calendar are not read: move or cancel the meeting from your agenda."
     ) in to_delegate.body
     assert f"/b2b/{booked.session.event.slug}/" in to_delegate.body.split("agenda.")[-1]
+
+
+def test_the_agenda_email_asks_no_reply_and_points_to_the_agenda(booked, session, delegate):
+    from bookings.models import B2BNotification
+    from bookings.services.b2b.notify import build_email
+
+    notification = B2BNotification.objects.create(
+        kind=B2BNotification.Kind.AGENDA_PUBLISHED, recipient=delegate.person, session=session
+    )
+    message = build_email(notification)
+    assert (
+        "Replies sent from your calendar are not read: move or cancel the meeting from your agenda."
+    ) in message.body
+    (attachment,) = message.attachments
+    data = attachment[1].encode() if isinstance(attachment[1], str) else attachment[1]
+    (attendee,) = [line for line in content_lines(data) if line.startswith("ATTENDEE")]
+    assert "RSVP=FALSE" in attendee and "PARTSTAT=ACCEPTED" in attendee
