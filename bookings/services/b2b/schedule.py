@@ -78,15 +78,20 @@ def request_schedule(
 
 
 def _solve(instance: dict, run: ScheduleRun, previous: list[dict], progress) -> dict:
-    """Solve (a seam for tests); returns the solution document."""
-    from bookings.scheduling import parse_instance, solve
+    """Solve (a seam for tests); returns the solution document. The limit counts from
+    the job start (`started_at`, set when the run was claimed), export included."""
+    import time
 
+    from bookings.scheduling import parse_instance, solve
+    from bookings.scheduling.deadline import Deadline
+
+    started = run.started_at.timestamp() if run.started_at else None
     return solve(
         parse_instance(instance),
-        time_limit=run.time_limit,
         previous=previous,
         allow_moves=run.allow_moves,
         progress=progress,
+        deadline=Deadline(run.time_limit, clock=time.time, started=started),
     ).to_json()
 
 

@@ -208,3 +208,20 @@ def test_the_pipeline_polls_one_clock(monkeypatch):
     assert solution.to_json()["run"]["ended_by"] == "proof"
     assert readings[0] > 3
     assert pipeline.LARGE > 0
+
+
+def test_a_product_run_counts_its_limit_from_the_job_start():
+    # The job was claimed three seconds before the solve began (the export took them).
+    import datetime
+    import json
+    from types import SimpleNamespace
+
+    from bookings.services.b2b import schedule
+
+    started = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=3)
+    run = SimpleNamespace(time_limit=GENEROUS, started_at=started, allow_moves=False)
+    data = make_instance(4, [(1, 1, 2), (2, 1, 3)])
+    solution = schedule._solve(json.loads(json.dumps(data)), run, [], None)
+    assert validate(data, solution) == []
+    assert solution["seconds"] >= 3
+    assert solution["run"]["time_limit"] == GENEROUS
