@@ -315,13 +315,19 @@ def _expiry_sql(model) -> str:
 
 def _calendar_version(cutoff) -> tuple | None:
     """Whatever any public feed shows changes this: the version row that every change
-    and deletion of events and missions bumps, and the cancellations that have left
-    the feeds with time. Plain SQL, cheap (the status index): the 304 path."""
-    table = connection.ops.quote_name(FeedVersion._meta.db_table)
+    and deletion of events and missions bumps, the cancellations that have left the
+    feeds with time, and the latest keys (a row written without the services). Plain
+    SQL, cheap (the status and primary key indexes): the 304 path."""
+    quote = connection.ops.quote_name
+    table = quote(FeedVersion._meta.db_table)
+    latest_keys = ", ".join(
+        f"(SELECT MAX(id) FROM {quote(model._meta.db_table)})" for model in (Event, Mission)
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT version.counter, version.changed_at, {_expiry_sql(Event)}, "
-            f"{_expiry_sql(Mission)} FROM {table} version WHERE version.scope = %s",
+            f"{_expiry_sql(Mission)}, {latest_keys} FROM {table} version "
+            "WHERE version.scope = %s",
             [cutoff] * 4 + [CALENDAR_SCOPE],
         )
         found = cursor.fetchone()
