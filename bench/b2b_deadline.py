@@ -60,7 +60,7 @@ def main() -> int:
     burners = [multiprocessing.Process(target=burn, daemon=True) for _ in range(args.burners)]
     for process in burners:
         process.start()
-    worst = 0.0
+    worst = float("-inf")  # the largest wall time minus its allowance
     try:
         print(f"{args.burners} CPU burners beside, load average {os.getloadavg()[0]:.2f}")
         print(f"{'instance':<24} {'limit':>5} {'wall':>6} {'allowed':>7} {'status':<10} breaks")
@@ -75,7 +75,7 @@ def main() -> int:
                     f"{solution['status']:<10} {solution['breaks']}{flag}",
                     flush=True,
                 )
-        print(f"load average {os.getloadavg()[0]:.2f}; worst margin {-worst:.2f} s")
+        print(f"load average {os.getloadavg()[0]:.2f}; smallest margin {-worst:.2f} s")
     finally:
         for process in burners:
             process.kill()
