@@ -148,3 +148,11 @@ def test_members_do_not_see_the_outbox(client, owed):
 def test_an_unknown_channel_is_a_404_for_staff(client):
     client.force_login(StaffUserFactory())
     assert client.post("/en/staff/outbox/nothing/1/retry/").status_code == 404
+
+
+def test_with_nothing_in_trouble_the_page_says_so_and_the_dashboard_links_to_it(client):
+    client.force_login(StaffUserFactory())
+    page = client.get("/fr/staff/outbox/").content.decode()
+    assert "Aucun e-mail en difficulté" in page and "<table" not in page
+    dashboard = client.get("/en/staff/dashboard/", follow=True).content.decode()
+    assert 'href="/en/staff/outbox/"' in dashboard
