@@ -12,9 +12,10 @@ from events.models import Event
 from missions.models import Department, Language, Mission, Organisation, Sector
 from primi_site.bilingual import localized
 from primi_site.choices import time_zone_choices
+from primi_site.text_limits import REASON, CountedTextareas
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(CountedTextareas, forms.ModelForm):
     class Meta:
         model = Registration
         fields = ["company_pitch", "trip_goals", "target_markets"]
@@ -37,16 +38,16 @@ class ApplicationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CountedTextareas, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CountedTextareas, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
@@ -58,7 +59,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=2000,
+        max_length=REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject; shown in the history and in the email."),
     )

@@ -9,9 +9,10 @@ from bookings.models import B2BParticipant, MeetingReport
 from bookings.queries_b2b import DirectoryFilters
 from missions.models import Sector
 from primi_site.choices import country_choices, language_choices
+from primi_site.text_limits import MESSAGE, NOTE, CountedTextareas
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(CountedTextareas, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -106,20 +107,20 @@ class DirectoryForm(forms.Form):
         )
 
 
-class RequestForm(forms.Form):
+class RequestForm(CountedTextareas, forms.Form):
     message = forms.CharField(
         label=_("Message"),
         required=False,
-        max_length=2000,
+        max_length=MESSAGE,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CountedTextareas, forms.Form):
     answer = forms.CharField(
         label=_("Message (optional)"),
         required=False,
-        max_length=2000,
+        max_length=MESSAGE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -133,7 +134,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=300)
 
 
-class ReportForm(forms.Form):
+class ReportForm(CountedTextareas, forms.Form):
     took_place = forms.TypedChoiceField(
         label=_("Did the meeting take place?"),
         choices=[("yes", _("Yes")), ("no", _("No, the other side did not come"))],
@@ -144,7 +145,7 @@ class ReportForm(forms.Form):
         label=_("Outcome"), choices=MeetingReport.Outcome.choices, required=False
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -10,6 +10,7 @@ from missions.schemas import Slug
 from primi_site.api_language import LANG_DESCRIPTION
 from primi_site.api_pagination import PageOut
 from primi_site.schemas import InSchema, ObjectId, Text
+from primi_site.text_limits import APPLICATION_ANSWER, REASON
 
 StateName = Literal["applied", "offered", "confirmed", "waitlisted", "rejected", "cancelled"]
 DecisionName = Literal["accept", "reject", "waitlist"]
@@ -30,8 +31,8 @@ def _answers_required(schema: dict) -> None:
 
 class ApplicationIn(InSchema):
     mission: Slug = Field(description="The mission's slug.", examples=["toronto-2027"])
-    company_pitch: Text = Field(max_length=5000)
-    trip_goals: Text = Field(max_length=5000)
+    company_pitch: Text = Field(max_length=APPLICATION_ANSWER)
+    trip_goals: Text = Field(max_length=APPLICATION_ANSWER)
     target_markets: Text = Field(max_length=300)
 
     model_config = ConfigDict(
@@ -155,7 +156,7 @@ def _reason_required_to_reject(schema: dict) -> None:
 
 class DecisionIn(InSchema):
     decision: DecisionName
-    reason: Text = Field("", max_length=2000, description="Required to reject.")
+    reason: Text = Field("", max_length=REASON, description="Required to reject.")
 
     model_config = ConfigDict(
         json_schema_extra=lambda schema: (

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from primi_site.api_pagination import PageOut
 from primi_site.schemas import InSchema, ObjectId, Text
+from primi_site.text_limits import MESSAGE, NOTE, PROFILE_TEXT
 
 
 class SessionOut(Schema):
@@ -69,10 +70,10 @@ class ProfileIn(InSchema):
     organisation: Text | None = Field(None, min_length=1, max_length=200)
     country: Text | None = Field(None, max_length=2)
     sectors: list[Text] | None = Field(None, max_length=50)
-    offer_fr: Text | None = Field(None, max_length=5000)
-    offer_en: Text | None = Field(None, max_length=5000)
-    need_fr: Text | None = Field(None, max_length=5000)
-    need_en: Text | None = Field(None, max_length=5000)
+    offer_fr: Text | None = Field(None, max_length=PROFILE_TEXT)
+    offer_en: Text | None = Field(None, max_length=PROFILE_TEXT)
+    need_fr: Text | None = Field(None, max_length=PROFILE_TEXT)
+    need_en: Text | None = Field(None, max_length=PROFILE_TEXT)
     languages: list[Text] | None = Field(None, max_length=20)
     mode: Literal["in-person", "online", "both"] | None = None
     directory_consent: bool | None = Field(
@@ -105,7 +106,7 @@ class UnavailableOut(Schema):
 
 class RequestIn(InSchema):
     recipient: ObjectId = Field(description="The participant id of the person asked.")
-    message: Text = Field("", max_length=2000)
+    message: Text = Field("", max_length=MESSAGE)
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"recipient": 12, "message": "Co-production?"}]}
@@ -113,7 +114,7 @@ class RequestIn(InSchema):
 
 
 class AnswerIn(InSchema):
-    answer: Text = Field("", max_length=2000)
+    answer: Text = Field("", max_length=MESSAGE)
 
 
 class RequestOut(Schema):
@@ -156,7 +157,7 @@ class CancelIn(InSchema):
 class ReportIn(InSchema):
     took_place: bool
     outcome: Literal["none", "lead", "partnership", "contract", "follow-up"] = "none"
-    note: Text = Field("", max_length=2000)
+    note: Text = Field("", max_length=NOTE)
 
 
 class ReviewIn(InSchema):

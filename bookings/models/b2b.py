@@ -16,11 +16,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bookings.logos import logo_path
 from events.models import Event
 from missions.models import Person, Sector
 from primi_site.bilingual import BilingualMixin
 from primi_site.fields import WebAddressField
 from primi_site.models import Deliverable
+from primi_site.text_limits import MESSAGE, NOTE, PROFILE_TEXT, limited
 from primi_site.validators import validate_language_list
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -274,10 +276,10 @@ class B2BParticipant(BilingualMixin, models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True)
     department = models.CharField(_("department"), max_length=2, blank=True)
     sectors = models.ManyToManyField(Sector, verbose_name=_("sectors"), blank=True)
-    offer_fr = models.TextField(_("what we offer (French)"), blank=True)
-    offer_en = models.TextField(_("what we offer (English)"), blank=True)
-    need_fr = models.TextField(_("what we look for (French)"), blank=True)
-    need_en = models.TextField(_("what we look for (English)"), blank=True)
+    offer_fr = models.TextField(_("what we offer (French)"), blank=True, **limited(PROFILE_TEXT))
+    offer_en = models.TextField(_("what we offer (English)"), blank=True, **limited(PROFILE_TEXT))
+    need_fr = models.TextField(_("what we look for (French)"), blank=True, **limited(PROFILE_TEXT))
+    need_en = models.TextField(_("what we look for (English)"), blank=True, **limited(PROFILE_TEXT))
     languages = models.JSONField(
         _("languages spoken"), default=list, blank=True, validators=[validate_language_list]
     )
@@ -286,7 +288,7 @@ class B2BParticipant(BilingualMixin, models.Model):
     )
     logo = models.ImageField(
         _("photo or logo"),
-        upload_to="b2b/logos/",
+        upload_to=logo_path,  # b2b/logos/<participant id>/: every file of one participant
         blank=True,
         validators=[
             FileExtensionValidator(["png", "jpg", "jpeg", "webp"]),
@@ -384,8 +386,8 @@ class MeetingRequest(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
-    message = models.TextField(_("message"), blank=True, max_length=2000)
-    answer = models.TextField(_("answer"), blank=True, max_length=2000)
+    message = models.TextField(_("message"), blank=True, **limited(MESSAGE))
+    answer = models.TextField(_("answer"), blank=True, **limited(MESSAGE))
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
 
@@ -585,7 +587,7 @@ class MeetingReport(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.NONE
     )
-    note = models.TextField(_("note"), blank=True, max_length=2000)
+    note = models.TextField(_("note"), blank=True, **limited(NOTE))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

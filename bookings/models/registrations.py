@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from events.models import Event
 from missions.models import Department, Language, Mission, Organisation, Person
 from primi_site.models import Deliverable
+from primi_site.text_limits import APPLICATION_ANSWER, REASON, limited
 
 
 class RegistrationState(models.TextChoices):
@@ -69,10 +70,14 @@ class Registration(models.Model):
     )
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     # A mission application's answers.
-    company_pitch = models.TextField(_("company pitch"), blank=True)
-    trip_goals = models.TextField(_("goals for the trip"), blank=True)
+    company_pitch = models.TextField(_("company pitch"), blank=True, **limited(APPLICATION_ANSWER))
+    trip_goals = models.TextField(
+        _("goals for the trip"), blank=True, **limited(APPLICATION_ANSWER)
+    )
     target_markets = models.CharField(_("markets targeted"), max_length=300, blank=True)
-    decision_reason = models.TextField(_("reason of the last decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason of the last decision"), blank=True, **limited(REASON)
+    )
     invitation = models.ForeignKey(
         "Invitation",
         on_delete=models.SET_NULL,

@@ -21,6 +21,7 @@ from bookings.services.common import check_mission_open, is_member, model_of, mo
 from bookings.services.registrations import enqueue_promotion
 from bookings.services.seats import check_seat_for
 from missions.models import Mission, Person
+from primi_site.text_limits import check_lengths
 
 State = RegistrationState
 
@@ -52,6 +53,7 @@ def apply_for_mission(
     if missing:
         labels = [str(Registration._meta.get_field(name).verbose_name) for name in missing]
         raise IncompleteApplication(fields=", ".join(labels))
+    check_lengths(Registration, cleaned)
     check_mission_open(mission, now)
     if not is_member(person):
         raise MembersOnly(_("Missions are open to the people of member companies only."))

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from bookings import logos
 from bookings.models import (
     ACTIVE_STATES,
     EmailOutbox,
@@ -210,10 +211,14 @@ def _anonymise_b2b(person: Person) -> None:
         MeetingRequest,
     )
 
-    for participant in B2BParticipant.objects.filter(person=person).exclude(logo=""):
-        # The file goes once the rows are committed (a rollback keeps both).
-        storage, name = participant.logo.storage, participant.logo.name
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    for participant in B2BParticipant.objects.filter(person=person):
+        # Every file of the participant (the current logo and any earlier version left in
+        # their folder) goes once the rows are committed (a rollback keeps both).
+        logos.delete_on_commit(
+            participant.logo.storage,
+            logos.files_of(participant),
+            folder=logos.folder_of(participant),
+        )
     name = person.organisation.name if person.organisation_id else ""
     B2BParticipant.objects.filter(person=person).update(
         organisation_name=name,

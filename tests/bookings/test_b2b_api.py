@@ -386,7 +386,8 @@ def test_logo_upload_accepts_a_picture_and_refuses_anything_else(
     )
     assert wrong_type.status_code == 422
     member.refresh_from_db()
-    assert member.logo.name.startswith("b2b/logos/logo") and member.logo.name.endswith(".png")
+    assert member.logo.name.startswith(f"b2b/logos/{member.pk}/logo")  # the participant's folder
+    assert member.logo.name.endswith(".png")
 
 
 def test_the_openapi_document_lists_the_b2b_routes(client):

@@ -140,3 +140,110 @@ def test_no_logo_is_a_404(client, member, delegate):
     client.force_login(member.person.user)
     assert client.get(f"/en/b2b/logos/{delegate.pk}/").status_code == 404
     assert client.get("/en/b2b/logos/999999/").status_code == 404
+
+
+# One participant, one file: replaced and erased logos leave nothing behind ---------------
+
+
+def stored_files(root) -> list[str]:
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def post_profile(client, participant, **extra):
+    return client.post(
+        f"/en/b2b/{participant.session.event.slug}/profile/",
+        {
+            "organisation_name": participant.organisation_name,
+            "country": "FR",
+            "offer_en": "Stop-motion",
+            "languages": ["fr"],
+            "mode": "both",
+            "directory_consent": "on",
+            **extra,
+        },
+    )
+
+
+def test_a_logo_replaced_on_the_profile_page_leaves_one_file_and_cleared_none(
+    client, member, media, django_capture_on_commit_callbacks
+):
+    client.force_login(member.person.user)
+    for colour_size in (8, 9, 10, 11):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_profile(
+                client,
+                member,
+                logo=SimpleUploadedFile(
+                    "logo.png", picture("PNG", size=(colour_size, 8)), "image/png"
+                ),
+            )
+        assert response.status_code == 302
+    member.refresh_from_db()
+    assert stored_files(media) == [member.logo.name]
+    assert member.logo.name.startswith(f"b2b/logos/{member.pk}/")
+    with member.logo.open("rb") as handle:  # the last one uploaded
+        assert handle.read() == picture("PNG", size=(11, 8))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_profile(client, member, **{"logo-clear": "on"}).status_code == 302
+    member.refresh_from_db()
+    assert member.logo.name == ""
+    assert stored_files(media) == []
+
+
+def test_a_logo_replaced_through_the_api_leaves_one_file(
+    member, media, django_capture_on_commit_callbacks
+):
+    for image_format, name in (("PNG", "a.png"), ("JPEG", "b.jpg"), ("WEBP", "c.webp")):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = upload_through_api(member, name, picture(image_format))
+        assert response.status_code == 200
+    member.refresh_from_db()
+    assert stored_files(media) == [f"b2b/logos/{member.pk}/c.webp"] == [member.logo.name]
+
+
+def test_a_replacement_rolled_back_keeps_the_earlier_logo(
+    member, media, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with_logo(member)
+    first = member.logo.name
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.update_profile(
+            member,
+            member.person,
+            logo=SimpleUploadedFile("new.png", picture("PNG", (9, 9)), "image/png"),
+        )
+        raise RuntimeError("a later step of the same change fails")
+    member.refresh_from_db()
+    assert member.logo.name == first
+    assert first in stored_files(media)
+
+
+def test_erasing_a_person_deletes_every_file_of_their_participations_only(
+    member, delegate, media, django_capture_on_commit_callbacks
+):
+    from primi_site.services import personal_data
+    from tests.factories import b2b_session
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with_logo(member)
+        with_logo(delegate)
+        elsewhere = with_logo(add_participant(b2b_session(), person=member.person))
+    # An earlier version left in the member's folder (a crash between commit and deletion).
+    stray = media / "b2b" / "logos" / str(member.pk) / "logo_earlier.png"
+    stray.write_bytes(picture("PNG"))
+    assert len(stored_files(media)) == 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data.anonymise(member.person)
+
+    assert stored_files(media) == [delegate.logo.name]
+    assert not (media / "b2b" / "logos" / str(member.pk)).exists()
+    assert not (media / "b2b" / "logos" / str(elsewhere.pk)).exists()

@@ -50,7 +50,7 @@ def test_the_download_holds_the_b2b_profile_requests_meetings_and_outcomes(
         member.organisation_name,
         "Séries d’animation 2D",
     )
-    assert b2b["logo"].startswith("b2b/logos/logo")
+    assert b2b["logo"].startswith(f"b2b/logos/{member.pk}/logo")  # the participant's folder
     assert b2b["directory_consent_at"] is not None
     assert b2b["unavailable_slots"] == [3]
     assert [(r["with"], r["state"], r["message"]) for r in b2b["requests_sent"]] == [

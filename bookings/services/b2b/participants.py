@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import logos
 from bookings.exceptions import Conflict, Invalid, NotAllowed
 from bookings.models import B2BParticipant, B2BSession, MeetingSeat, Slot, Unavailability
 from bookings.services.b2b.common import ensure_registered, log
@@ -96,6 +97,7 @@ def update_profile(
         raise Invalid(
             _("Unknown profile fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    old_logo = _stored_logo(participant) if "logo" in fields else ""
     for name, value in fields.items():
         setattr(participant, name, value)
     consent_changed = False
@@ -113,7 +115,12 @@ def update_profile(
     try:
         participant.full_clean(exclude=["session", "person"])
     except ValidationError as exc:
-        raise Invalid(" ".join(exc.messages), code="invalid_profile") from exc
+        concerned = list(getattr(exc, "error_dict", {}))  # the first field concerned, named
+        raise Invalid(
+            " ".join(exc.messages),
+            code="invalid_profile",
+            field=concerned[0] if concerned else None,
+        ) from exc
     if submit and not (
         participant.offer_fr or participant.offer_en or participant.need_fr or participant.need_en
     ):
@@ -126,13 +133,26 @@ def update_profile(
             _("Agree to appear in the directory before sending your profile for review."),
             code="consent_required",
         )
-    with transaction.atomic():
-        participant.save()
-        if sectors is not None:
-            participant.sectors.set(sectors)
-        log(
-            participant.session, actor, "profile-updated", participant=participant.pk, submit=submit
-        )
+    try:
+        with transaction.atomic():
+            participant.save()  # stores a new logo's file first
+            if sectors is not None:
+                participant.sectors.set(sectors)
+            log(
+                participant.session,
+                actor,
+                "profile-updated",
+                participant=participant.pk,
+                submit=submit,
+            )
+    except Exception:
+        new = participant.logo.name
+        if "logo" in fields and new and new != old_logo:  # stored for nothing: remove it
+            participant.logo.storage.delete(new)
+        raise
+    if "logo" in fields and old_logo and old_logo != participant.logo.name:
+        # Replaced or cleared: the earlier file goes once the change is committed.
+        logos.delete_on_commit(participant.logo.storage, [old_logo])
         if consent_changed:
             log(
                 participant.session,
@@ -142,6 +162,15 @@ def update_profile(
                 given=participant.directory_consent_at is not None,
             )
     return participant
+
+
+def _stored_logo(participant: B2BParticipant) -> str:
+    """The logo file the database holds for `participant` (a form may have changed the
+    instance already)."""
+    if participant.pk is None:
+        return ""
+    stored = B2BParticipant.objects.filter(pk=participant.pk).values_list("logo", flat=True)
+    return stored.first() or ""
 
 
 def review_profile(

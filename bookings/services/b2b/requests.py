@@ -17,8 +17,9 @@ from bookings.services.b2b.common import (
     notify,
 )
 from bookings.services.b2b.locks import lock_participants
+from primi_site import text_limits
 
-MESSAGE_MAX = 2000
+MESSAGE_MAX = text_limits.MESSAGE
 
 
 def live_request_between(a: B2BParticipant, b: B2BParticipant) -> MeetingRequest | None:
@@ -79,7 +80,9 @@ def send_request(
     session = sender.session
     if len(message) > MESSAGE_MAX:
         raise Invalid(
-            _("The message is too long (at most %(count)s characters).") % {"count": MESSAGE_MAX}
+            _("The message is too long (at most %(count)s characters).") % {"count": MESSAGE_MAX},
+            code="too_long",
+            field="message",
         )
     with transaction.atomic(durable=True):
         lock_participants(sender.pk, recipient.pk)
@@ -116,7 +119,9 @@ def answer_request(
         raise NotAllowed(_("Only the person asked can answer this request."), code="not_recipient")
     if len(answer) > MESSAGE_MAX:
         raise Invalid(
-            _("The message is too long (at most %(count)s characters).") % {"count": MESSAGE_MAX}
+            _("The message is too long (at most %(count)s characters).") % {"count": MESSAGE_MAX},
+            code="too_long",
+            field="answer",
         )
     if accept:
         ensure_open(request.session)
