@@ -54,6 +54,7 @@ def select_within_limits(
     candidates: list[int],
     kept_first: set[int],
     deadline: float,
+    clock=time.monotonic,
 ) -> dict[Id, tuple[str, str]]:
     """Meetings (ids) to leave out so that no participant exceeds their limit, each with
     (code, reason); empty when no limit binds. `kept_first`: indices kept in preference
@@ -73,7 +74,7 @@ def select_within_limits(
         mdl.AddHint(v, i in kept)
     mdl.Maximize(sum(weights[i] * v for i, v in keep.items()))
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, min(2.0, deadline - time.monotonic()))
+    solver.parameters.max_time_in_seconds = max(0.05, min(2.0, deadline - clock()))
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     status = solver.Solve(mdl)

@@ -133,7 +133,7 @@ def presolve(instance: Instance, deadline: Deadline, previous, allow_moves: bool
     kept_first = {i for i in candidates if instance.meetings[i].fixed is not None}
     kept_first |= {instance.index[mid] for mid in published_slots} & set(candidates)
     limits_end = deadline.started + 0.1 * deadline.limit
-    known.update(select_within_limits(instance, candidates, kept_first, limits_end))
+    known.update(select_within_limits(instance, candidates, kept_first, limits_end, deadline.clock))
     active = [i for i, m in enumerate(instance.meetings) if m.id not in known]
     allowed = {}
     for i in active:
