@@ -14,6 +14,7 @@ until the deadline and reads the schedule back.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from .instance import Id
 from .problem import Problem, Progress, Result
 
 __all__ = ["Problem", "Progress", "Result", "greedy", "solve_cp"]
+
+WATCH_SECONDS = 0.05  # how often a running search reads the run's clock
 
 
 @dataclass
@@ -304,8 +307,24 @@ def _run(model: _Model, limits: SearchLimits, breaks, weight, progress):
         return limits.clock() >= limits.deadline
 
     callback = _Callback(breaks, weight, model.optional, progress, stop)
-    status = solver.Solve(model.cp, callback)
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(solver, stop, done), daemon=True)
+    watcher.start()
+    try:
+        status = solver.Solve(model.cp, callback)
+    finally:
+        done.set()
+        watcher.join()
     return solver, status
+
+
+def _watch(solver, stop, done: threading.Event) -> None:
+    """Stops the search when the run's clock says so, between solutions too (CP-SAT
+    also has its own time limit, converted from that clock when the search started)."""
+    while not done.wait(WATCH_SECONDS):
+        if stop():
+            solver.stop_search()
+            return
 
 
 def _read_back(model: _Model, solver, status, breaks, weight) -> Result:

@@ -225,3 +225,27 @@ def test_a_product_run_counts_its_limit_from_the_job_start():
     assert validate(data, solution) == []
     assert solution["seconds"] >= 3
     assert solution["run"]["time_limit"] == GENEROUS
+
+
+@pytest.mark.parametrize("readings", [3, 12, 30, 70, 150])
+def test_cut_in_the_neighbourhood_search_of_a_large_event(monkeypatch, readings):
+    monkeypatch.setattr(pipeline, "LARGE", 0)  # the path of large events, on a small one
+    data = medium(seed=5)
+    deadline = Deadline(60, clock=RunsOut(readings))
+    solution = solve(parse_instance(data), workers=1, deadline=deadline).to_json()
+    honest(data, solution)
+    assert solution["unscheduled"] == []
+
+
+@pytest.mark.parametrize("readings", [2, 6, 15, 40, 100])
+def test_cut_in_cp_sat_when_rescheduling_with_moves(readings):
+    # Moves go to CP-SAT (MaxSAT does not count them): the clock runs out inside it.
+    data = medium(seed=6)
+    instance = parse_instance(data)
+    published = solve(instance, time_limit=GENEROUS, workers=1).assignments[:20]
+    deadline = Deadline(60, clock=RunsOut(readings))
+    solution = solve(
+        instance, workers=1, previous=published, allow_moves=True, deadline=deadline
+    ).to_json()
+    honest(data, solution)
+    assert solution["moved"] is not None
