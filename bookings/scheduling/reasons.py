@@ -161,19 +161,24 @@ def explain(
 ) -> dict[Id, tuple[str, str]]:
     """A reason for each meeting of `left_out` that the solve could not place; with
     `proven` false (time ran out) the fallback says so rather than claiming impossibility.
-    `known`: reasons found before the search (such as `meeting_limit`), kept as they are."""
+    `known`: reasons found before the search (such as `meeting_limit`), kept as they are.
+    The counts behind the reasons are made once, so that a large event with many meetings
+    left out still gets its reasons within the time kept for them."""
     pre = {**presolve_reasons(instance), **(known or {})}
     out: dict[Id, tuple[str, str]] = {}
     by_id = {m.id: m for m in instance.meetings}
     candidates = [m for m in instance.meetings if m.id not in pre]
+    full = _full_participants(instance, candidates)
+    table_shortage = _no_table(instance, candidates)
     for mid in left_out:
         if mid in pre:
             out[mid] = pre[mid]
             continue
         m = by_id[mid]
+        crowded = next((full[p] for p in m.participants if p in full), None)
         out[mid] = (
-            _participant_full(instance, m, candidates)
-            or _no_table(instance, m, candidates)
+            crowded
+            or (None if m.online else table_shortage)
             or (
                 UNPLACEABLE,
                 f"no schedule places meeting {mid} together with the others"
@@ -185,25 +190,26 @@ def explain(
     return out
 
 
-def _participant_full(
-    instance: Instance, m: Meeting, candidates: list[Meeting]
-) -> tuple[str, str] | None:
-    for p in m.participants:
-        theirs = [c for c in candidates if p in c.participants]
-        usable = set()
-        for c in theirs:
-            usable.update(instance.allowed_slots(c))
-        if len(theirs) > len(usable):
-            return (
-                PARTICIPANT_FULL,
-                f"participant {p} has {len(theirs)} meetings but only {len(usable)} usable slots",
-            )
-    return None
+def _full_participants(instance: Instance, candidates: list[Meeting]) -> dict[Id, tuple[str, str]]:
+    """Participants with more meetings than usable slots, with the reason."""
+    theirs: dict[Id, int] = defaultdict(int)
+    usable: dict[Id, set[int]] = defaultdict(set)
+    for c in candidates:
+        slots = instance.allowed_slots(c)
+        for p in c.participants:
+            theirs[p] += 1
+            usable[p].update(slots)
+    return {
+        p: (
+            PARTICIPANT_FULL,
+            f"participant {p} has {count} meetings but only {len(usable[p])} usable slots",
+        )
+        for p, count in theirs.items()
+        if count > len(usable[p])
+    }
 
 
-def _no_table(instance: Instance, m: Meeting, candidates: list[Meeting]) -> tuple[str, str] | None:
-    if m.online:
-        return None
+def _no_table(instance: Instance, candidates: list[Meeting]) -> tuple[str, str] | None:
     in_person = [c for c in candidates if not c.online]
     usable = set()
     for c in in_person:

@@ -98,3 +98,25 @@ def test_unplaceable_fallback():
     code, reason = next(iter(out.values()))
     assert code == "unplaceable"
     assert "together with the others" in reason
+
+
+def test_reasons_for_many_meetings_left_out_are_counted_once(monkeypatch):
+    # Work, not time: the reasons of a large event look at each meeting's slots a fixed
+    # number of times, not once per meeting left out (which took seconds at 4,000).
+    from bookings.scheduling import reasons
+    from bookings.scheduling.instance import Instance
+
+    data = make_instance(4, [(i, 2 * i, 2 * i + 1) for i in range(1, 61)], tables=1)
+    instance = parse_instance(data)
+    calls = [0]
+    original = Instance.allowed_slots
+
+    def counted(self, meeting):
+        calls[0] += 1
+        return original(self, meeting)
+
+    monkeypatch.setattr(Instance, "allowed_slots", counted)
+    left_out = [m.id for m in instance.meetings[4:]]
+    found = reasons.explain(instance, left_out, {1, 2, 3, 4})
+    assert {code for code, _ in found.values()} == {"no_table"}
+    assert calls[0] <= 3 * len(instance.meetings)
