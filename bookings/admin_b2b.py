@@ -18,7 +18,7 @@ from bookings.models import (
 )
 from bookings.services import b2b as services
 from bookings.services.b2b.grid import check_block
-from primi_site.middleware import person_of
+from missions.people import person_of
 
 
 class BlockFormSet(BaseInlineFormSet):

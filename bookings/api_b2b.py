@@ -63,6 +63,7 @@ from bookings.services.b2b import schedule as scheduler
 from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import apply_solution, session_to_instance
 from missions.models import Sector
+from missions.people import person_of
 from missions.schemas import Slug
 from primi_site import api_throttle
 from primi_site.api_auth import AUTHENTICATED, STAFF
@@ -71,7 +72,6 @@ from primi_site.api_errors import WITH_BODY, responses
 from primi_site.api_idempotency import idempotency_key_header, idempotent
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
-from primi_site.middleware import person_of
 from primi_site.schemas import ObjectId
 from primi_site.timezones import zone
 

@@ -7,7 +7,7 @@ and the door of the staff pages, are `primi_site.permissions`' one rule.
 from django.http import Http404
 
 from bookings.models import Registration
-from primi_site.middleware import person_of
+from missions.people import person_of
 from primi_site.permissions import is_staff, staff_required
 
 __all__ = [

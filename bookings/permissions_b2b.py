@@ -9,7 +9,7 @@ from django.http import Http404
 
 from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun
 from events.models import Event
-from primi_site.middleware import person_of
+from missions.people import person_of
 from primi_site.permissions import is_staff
 
 

@@ -37,12 +37,12 @@ from bookings.permissions import (
 from bookings.services import applications, invitations, registrations
 from bookings.services.common import profile_of
 from events.queries import public_event
+from missions.people import person_of
 from missions.queries import public_mission
 from primi_site import auth_backends
 from primi_site.bilingual import page_language
 from primi_site.choices import zone_for_country
 from primi_site.errors import DomainError
-from primi_site.middleware import person_of
 from primi_site.page_errors import show_refusal
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited

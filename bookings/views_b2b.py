@@ -51,10 +51,10 @@ from bookings.services.b2b import schedule as scheduler
 from bookings.services.b2b.common import B2B_BOOKING_SCOPE, B2B_REQUEST_SCOPE
 from bookings.services.b2b_export import session_to_instance
 from missions.models import Mission
+from missions.people import person_of
 from primi_site.bilingual import page_language
 from primi_site.errors import DomainError
 from primi_site.formatting import format_number
-from primi_site.middleware import person_of
 from primi_site.page_errors import show_refusal
 from primi_site.permissions import staff_required
 from primi_site.security import rate_limited

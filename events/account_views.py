@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 
 from events import queries, services
 from events.templatetags.calendar_links import subscription
+from missions.people import person_of
 from primi_site.errors import DomainError
-from primi_site.middleware import person_of
 from primi_site.page_errors import show_refusal
 
 SESSION_KEY = "new_feed_token"

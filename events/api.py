@@ -20,6 +20,7 @@ from events.schemas import (
     FeedTokenIn,
     FeedTokenListOut,
 )
+from missions.people import person_of
 from missions.schemas import Slug
 from primi_site.api_auth import AUTHENTICATED
 from primi_site.api_cache import PUBLIC, cached_list
@@ -28,7 +29,6 @@ from primi_site.api_errors import WITH_BODY, responses
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.bilingual import localized
-from primi_site.middleware import person_of
 from primi_site.schemas import ObjectId
 
 router = Router(tags=["events"])

@@ -4,10 +4,10 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
+from missions.people import person_of
 from primi_site.api_auth import AUTHENTICATED
 from primi_site.api_errors import AUTHENTICATED as AUTH_ERRORS
 from primi_site.api_errors import WITH_BODY, responses
-from primi_site.middleware import person_of
 from primi_site.models import ApiToken
 from primi_site.permissions import get_token_for_user_or_404, is_staff
 from primi_site.schemas import MeOut, ObjectId, TokenCreatedOut, TokenIn, TokenListOut, TokenOut

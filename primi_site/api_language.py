@@ -9,8 +9,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from missions.people import person_of
 from primi_site.bilingual import BILINGUAL
-from primi_site.middleware import person_of
 
 
 def _from_header(header: str) -> str | None:

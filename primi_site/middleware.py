@@ -7,16 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
-
-def person_of(user) -> object | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except AttributeError:
-        return None
-    except user._meta.model.person.RelatedObjectDoesNotExist:
-        return None
+from missions.people import person_of
 
 
 class PersonPreferencesMiddleware:

@@ -16,7 +16,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 
 from missions.models import Person
-from primi_site.middleware import person_of
+from missions.people import person_of
 from primi_site.models import ApiToken
 from primi_site.services.tokens import active_tokens
 

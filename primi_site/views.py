@@ -19,10 +19,10 @@ from django.views.decorators.vary import vary_on_headers
 
 from events.account_views import calendar_subscriptions
 from events.queries import upcoming_events
+from missions.people import person_of
 from missions.queries import upcoming_missions
 from primi_site.errors import DomainError
 from primi_site.forms import ApiTokenForm, EraseAccountForm, PreferencesForm
-from primi_site.middleware import person_of
 from primi_site.page_errors import show_refusal
 from primi_site.permissions import get_token_for_user_or_404
 from primi_site.services import personal_data, tokens

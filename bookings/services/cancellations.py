@@ -63,7 +63,7 @@ class Cancelled:
 def _actor(by) -> Person | None:
     if by is None or not getattr(by, "is_authenticated", False):
         return None
-    from primi_site.middleware import person_of
+    from missions.people import person_of
 
     return person_of(by)
 

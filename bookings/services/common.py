@@ -171,7 +171,7 @@ def move(
 
 
 def profile_of(user) -> Person:
-    from primi_site.middleware import person_of
+    from missions.people import person_of
 
     person = person_of(user)
     if person is None:

@@ -119,7 +119,7 @@ def leave_b2b_sessions(registration: Registration, *, by, reason: str = "") -> i
     caller's transaction); returns the meetings cancelled. `reason` (typed by a person,
     may be empty) is shown to the other side of each meeting."""
     from bookings.services.b2b.withdrawal import withdraw_after_registration_ended
-    from primi_site.middleware import person_of
+    from missions.people import person_of
 
     actor = person_of(by) if by is not None else None
     return withdraw_after_registration_ended(registration, actor, reason)

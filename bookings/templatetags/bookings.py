@@ -10,7 +10,7 @@ from bookings.models import RegistrationState
 from bookings.services.common import cancellation_deadline, check_target_open
 from bookings.services.seats import free_seats
 from events.models import Event
-from primi_site.middleware import person_of
+from missions.people import person_of
 from primi_site.permissions import is_staff
 
 register = template.Library()
