@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import EmailOutbox, Invitation, MissionQuota, Registration, RegistrationLog
+from bookings.models import EmailOutbox, Invitation, Registration, RegistrationLog
 
 
 class RegistrationLogInline(admin.TabularInline):
@@ -138,10 +138,7 @@ class EmailOutboxAdmin(admin.ModelAdmin):
         return False
 
 
-class MissionQuotaInline(admin.TabularInline):
-    model = MissionQuota
-    extra = 0
-
-
-# The B2B sessions' admin lives beside, registered on import.
-import bookings.admin_b2b  # noqa: E402, F401
+# The B2B sessions' admin, and registrations' part of the event and mission admin, live
+# beside, registered on import.
+import bookings.admin_b2b  # noqa: E402
+import bookings.admin_targets  # noqa: E402, F401

@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from bookings.services.cancellations import cancel_event
-from bookings.services.registrations import enqueue_promotion
 from events import services
 from events.admin_forms import EventAdminForm
 from events.models import Event, FeedToken
@@ -77,16 +75,15 @@ class EventAdmin(admin.ModelAdmin):
             return self.fieldsets
         return (*self.fieldsets, (_("Calendars"), {"fields": ("sequence", "cancelled_at")}))
 
-    # Every change goes through the service: SEQUENCE, cancellation date, feed version.
-    # A cancelled event cancels its registrations and B2B meetings in the same
-    # transaction (`bookings.services.cancellations`; idempotent, so saving a
-    # cancelled event again changes nothing).
+    # Every change goes through the service: SEQUENCE, cancellation date, feed version;
+    # then `saved` lets the apps built on events act on it (registrations: see
+    # `bookings/admin_targets.py`, which registers the admin actually used).
     def save_model(self, request, obj, form, change):
         services.save_event(obj)
-        if obj.status == Event.Status.CANCELLED:
-            cancel_event(obj, by=request.user)
-        elif change and "capacity" in form.changed_data:
-            enqueue_promotion(obj)  # more seats: the waitlist moves up
+        self.saved(request, obj, form, change)
+
+    def saved(self, request, obj, form, change) -> None:
+        """After an event was saved through the service; nothing here."""
 
     def delete_model(self, request, obj):
         services.delete_event(obj)
@@ -107,15 +104,16 @@ class EventInline(admin.StackedInline):
     classes = ("collapse",)
 
 
-def save_event_formset(formset, by=None) -> None:
-    """Save an inline formset of events through the service (used by the mission admin)."""
+def save_event_formset(formset, by=None, cancelled=None) -> None:
+    """Save an inline formset of events through the service (used by the mission admin);
+    `cancelled(event, by)` is called for each event saved cancelled."""
     instances = formset.save(commit=False)
     for event in formset.deleted_objects:
         services.delete_event(event)
     for event in instances:
         services.save_event(event)
-        if event.status == Event.Status.CANCELLED:
-            cancel_event(event, by=by)
+        if cancelled is not None and event.status == Event.Status.CANCELLED:
+            cancelled(event, by=by)
     formset.save_m2m()
 
 

@@ -7,11 +7,8 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bookings.exceptions import RegistrationError
-from bookings.services.capacity import check_capacity
 from events.models import Event
 from events.timing import all_day_bounds, timed_bounds
-from primi_site.page_errors import validation_error
 from primi_site.timezones import zone
 
 
@@ -61,14 +58,6 @@ class EventAdminForm(forms.ModelForm):
             tz = zone(event.time_zone)
             self.initial["local_start"] = event.starts_at.astimezone(tz).replace(tzinfo=None)
             self.initial["local_end"] = event.ends_at.astimezone(tz).replace(tzinfo=None)
-
-    def clean_capacity(self):
-        capacity = self.cleaned_data.get("capacity")
-        try:
-            check_capacity(self.instance, capacity)
-        except RegistrationError as error:
-            raise validation_error(error) from error
-        return capacity
 
     def clean(self):
         cleaned = super().clean()

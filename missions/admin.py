@@ -5,16 +5,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from bookings.admin import MissionQuotaInline
-from bookings.exceptions import RegistrationError
-from bookings.services.cancellations import cancel_mission
-from bookings.services.capacity import check_capacity
-from bookings.services.registrations import enqueue_promotion
 from events.admin import EventInline, save_event_formset
 from events.models import Event
 from missions import services
 from missions.models import Mission, Organisation, Person, Sector
-from primi_site.page_errors import validation_error
 
 
 @admin.register(Sector)
@@ -83,14 +77,6 @@ class MissionAdminForm(forms.ModelForm):
         model = Mission
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
 
-    def clean_capacity(self):
-        capacity = self.cleaned_data.get("capacity")
-        try:
-            check_capacity(self.instance, capacity)
-        except RegistrationError as error:
-            raise validation_error(error) from error
-        return capacity
-
 
 @admin.register(Mission)
 class MissionAdmin(admin.ModelAdmin):
@@ -101,28 +87,28 @@ class MissionAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     prepopulated_fields = {"slug": ("title_en",)}
     filter_horizontal = ("partners",)
-    inlines = (MissionQuotaInline, EventInline)
+    inlines = (EventInline,)
     readonly_fields = ("sequence", "cancelled_at")
     save_on_top = True
 
-    # Every change goes through the services: SEQUENCE, cancellation date, feed version.
+    # Every change goes through the services: SEQUENCE, cancellation date, feed version;
+    # the hooks below let the apps built on missions act on it (registrations: see
+    # `bookings/admin_targets.py`, which registers the admin actually used).
     def save_model(self, request, obj, form, change):
         services.save_mission(obj)
-        if change and "capacity" in form.changed_data:
-            enqueue_promotion(obj)  # more seats: the waitlist moves up
+        self.saved(request, obj, form, change)
+
+    def saved(self, request, obj, form, change) -> None:
+        """After a mission was saved through the service; nothing here."""
+
+    def event_cancelled(self, event, by) -> None:
+        """An inline event was saved cancelled; nothing here."""
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Event:
-            save_event_formset(formset, by=request.user)
+            save_event_formset(formset, by=request.user, cancelled=self.event_cancelled)
         else:
             super().save_formset(request, form, formset, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # After the inline events: a cancelled mission cancels its applications and
-        # its events, whatever the inline forms held (idempotent).
-        if form.instance.status == Mission.Status.CANCELLED:
-            cancel_mission(form.instance, by=request.user)
 
     def delete_model(self, request, obj):
         services.delete_mission(obj)

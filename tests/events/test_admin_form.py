@@ -133,17 +133,3 @@ def test_registration_closing_after_the_start_is_refused():
     assert form.errors["registration_closes_at"] == [
         "Registration must close before the event starts."
     ]
-
-
-def test_capacity_below_the_seats_taken_is_refused_with_the_count():
-    from tests.factories import RegistrationFactory
-
-    event = EventFactory(slug="toronto-showcase", capacity=5, time_zone="America/Toronto")
-    RegistrationFactory.create_batch(3, event=event)
-    with translation.override("en"):
-        form = EventAdminForm(data=form_data(capacity="2"), instance=event)
-        assert not form.is_valid()
-        assert form.errors["capacity"] == [
-            "The capacity cannot be lower than the 3 seats already confirmed or offered."
-        ]
-        assert EventAdminForm(data=form_data(capacity="3"), instance=event).is_valid()
