@@ -1,4 +1,8 @@
-"""`python manage.py seed_demo [--today YYYY-MM-DD]`: load the demo data (idempotent)."""
+"""`python manage.py seed_demo [--today YYYY-MM-DD]`: load the demo data (idempotent).
+
+It lives in bookings because the demo has every layer: the missions' organisations,
+people, missions and events (`missions.demo`), then the B2B sessions on top of them
+(`bookings.demo_b2b`)."""
 
 from datetime import date
 
@@ -6,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from bookings.demo_b2b import seed_b2b_demo
 from missions.demo import demo_credentials, seed_demo
 from primi_site.timezones import zone
 
@@ -42,8 +47,6 @@ class Command(BaseCommand):
                 f"{summary.created} rows created, {summary.updated} updated."
             )
         )
-        from bookings.demo_b2b import seed_b2b_demo
-
         b2b = seed_b2b_demo()
         for label, count in [
             ("Member organisations", summary.member_organisations),
