@@ -125,12 +125,12 @@ def _pick_group(rng: random.Random, people: list, current: dict, partners: dict)
     return group
 
 
-def _neighbourhood(problem: Problem, slots, free: list[int], current: dict, people) -> Problem:
-    """The meetings `free` to re-solve, everything else fixed where it is."""
+def _neighbourhood(problem: Problem, slots, free: list[int], current: dict, links) -> Problem:
+    """The meetings `free` to re-solve, everything else fixed where it is. `links`: the
+    participants (sorted), their meetings, predecessors and successors, made once."""
     inst = problem.instance
     free_set = set(free)
-    meetings_of = problem.participants_of()
-    preds, succs = problem.predecessors(), problem.successors()
+    people, meetings_of, preds, succs = links
     touched = {q for i in free for q in inst.meetings[i].participants}
     busy = {p: {slots[i] for i in meetings_of[p] if i not in free_set} for p in touched}
     load: dict[int, int] = defaultdict(int)
@@ -185,12 +185,13 @@ def improve(
 
     current = {p: breaks(p) for p in meetings_of}
     people = sorted(meetings_of, key=str)
+    links = (people, meetings_of, problem.predecessors(), problem.successors())
     while clock() < deadline - 0.2 and sum(current.values()) > 0:
         group = _pick_group(rng, people, current, partners)
         free = sorted({i for p in group for i in meetings_of[p]})
         if len(free) < 2:
             continue
-        sub = _neighbourhood(problem, slots, free, current, people)
+        sub = _neighbourhood(problem, slots, free, current, links)
         result = solve_cp(
             sub,
             optional=False,
