@@ -27,14 +27,13 @@ from bookings.models import (
     RegistrationLog,
     RegistrationState,
 )
+from bookings.targets import Target, kind_of
 from events.models import Event
 from missions.models import Mission, Person
 
-Target = Event | Mission
-
 
 def target_kwargs(target: Target) -> dict:
-    return {"event": target} if isinstance(target, Event) else {"mission": target}
+    return kind_of(target).fields(target)
 
 
 def of_target(target: Target) -> QuerySet[Registration]:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from bookings import targets
 from bookings.exceptions import NoProfile, RegistrationClosed
 from bookings.models import EmailOutbox, Registration, RegistrationLog, RegistrationState
 from bookings.queries import Target
@@ -211,16 +212,12 @@ def check_mission_open(mission: Mission, now: datetime) -> None:
 
 
 def check_target_open(target: Target, now: datetime) -> None:
-    if isinstance(target, Event):
-        check_event_open(target, now)
-    else:
-        check_mission_open(target, now)
+    check = check_event_open if targets.is_event(target) else check_mission_open
+    check(target, now)
 
 
 def model_of(registration: Registration) -> tuple[type[Event] | type[Mission], int]:
-    if registration.event_id:
-        return Event, registration.event_id
-    return Mission, registration.mission_id
+    return targets.model_and_pk(registration)
 
 
 def cancellation_deadline(target: Target) -> datetime:

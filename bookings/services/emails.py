@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from bookings import targets
 from bookings.models import EmailOutbox, Registration, RegistrationState
 from bookings.queries import (
     ENDED_STATES,
@@ -100,7 +101,7 @@ def invitation_calendar(registration: Registration, method: str, target=None) ->
         registration.state in ENDED_STATES or target.status not in WITHDRAWN
     )
     sequence = personal_sequence(target.sequence, earlier_ended_count(registration), ended=ended)
-    build = mission_calendar if isinstance(target, Mission) else event_calendar
+    build = event_calendar if targets.is_event(target) else mission_calendar
     return build(
         target,
         person.language,
@@ -139,7 +140,7 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
             "person": person,
             "target": target,
             "title": title,
-            "is_event": not isinstance(target, Mission),
+            "is_event": targets.is_event(target),
             "position": position,
             "quota": quota_wait_of(registration) if outbox.kind == Kind.WAITLISTED else None,
             "offer_until": _offer_until(registration, person),
@@ -342,7 +343,6 @@ def owe_programme_invitations(registration: Registration, *, now=None) -> list[i
 def owe_mission_updates(mission_id: int) -> list[int]:
     """Owe each confirmed applicant of the mission one email for its current SEQUENCE
     (its dates, destination or status changed); idempotent, as `owe_event_updates`."""
-    from missions.models import Mission
 
     mission = Mission.objects.filter(pk=mission_id).only("pk", "sequence").first()
     if mission is None:

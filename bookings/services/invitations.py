@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from bookings import targets
 from bookings.exceptions import ExpiredInvitation, InvalidInvitation, UsedInvitation
 from bookings.locking import locked
 from bookings.models import Invitation, Registration
 from bookings.queries import Target
 from bookings.services.common import model_of
 from bookings.services.registrations import join_locked
-from events.models import Event
 from missions.models import Organisation, Person
 from primi_site import outbox
 from primi_site.outbox import Channel
@@ -58,8 +58,7 @@ def create_invitation(
         token_hash=hash_token(token),
         expires_at=now + timedelta(days=settings.PRIMI_INVITATION_DAYS),
         created_by=by,
-        event=target if isinstance(target, Event) else None,
-        mission=None if isinstance(target, Event) else target,
+        **targets.kind_of(target).fields(target),
     )
     return invitation, token
 

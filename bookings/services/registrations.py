@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from bookings import queries
+from bookings import queries, targets
 from bookings.exceptions import (
     AlreadyRegistered,
     CancellationClosed,
@@ -54,19 +54,14 @@ def join_locked(
 ) -> Registration:
     """Take a seat or a place in the queue; the caller holds the target's lock."""
     check_target_open(target, now)
-    if (
-        isinstance(target, Event)
-        and target.members_only
-        and invitation is None
-        and not is_member(person)
-    ):
+    if targets.members_only(target) and invitation is None and not is_member(person):
         raise MembersOnly()
     counts = queries.seat_counts(target, person)
     if counts.mine:
         raise AlreadyRegistered()
     confirmed = seat_free_for_newcomer(target, person, counts)
     waiting = counts.waiting
-    if not confirmed and isinstance(target, Event) and not target.waitlist_enabled:
+    if not confirmed and not targets.has_waitlist(target):
         raise EventFull()
     race_window()
     try:
@@ -126,8 +121,7 @@ def leave_b2b_sessions(registration: Registration, *, by, reason: str = "") -> i
 
 
 def enqueue_promotion(target: Target) -> None:
-    kind = "event" if isinstance(target, Event) else "mission"
-    enqueue("bookings.tasks.promote_waitlist", kind, target.pk)
+    enqueue("bookings.tasks.promote_waitlist", targets.kind_of(target).name, target.pk)
 
 
 def accept_offer(registration: Registration, *, by, now: datetime | None = None) -> Registration:
@@ -152,4 +146,4 @@ def decline_offer(registration: Registration, *, by, now: datetime | None = None
 
 
 def target_of(kind: str, pk: int) -> type[Event] | type[Mission]:
-    return {"event": Event, "mission": Mission}[kind]
+    return targets.kind_named(kind).model

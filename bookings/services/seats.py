@@ -8,14 +8,13 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_lazy
 
-from bookings import queries
+from bookings import queries, targets
 from bookings.exceptions import DepartmentQuotaFull, NoSeatLeft, OrganisationQuotaFull
 from bookings.locking import race_window
 from bookings.models import Registration, RegistrationState
 from bookings.queries import Target
 from bookings.services.common import log_text, move
-from events.models import Event
-from missions.models import Mission, Person, WaitlistMode
+from missions.models import Person, WaitlistMode
 
 State = RegistrationState
 
@@ -29,7 +28,7 @@ def free_seats(target: Target) -> int | None:
 
 def quota_problem(target: Target, person: Person) -> Exception | None:
     """Why this person may not take one more seat of a mission under its quotas."""
-    if not isinstance(target, Mission):
+    if not targets.kind_of(target).has_quotas:
         return None
     organisation = person.organisation
     if organisation is None:
@@ -69,9 +68,7 @@ def fill_free_seats(target: Target, now: datetime) -> list[Registration]:
     Confirms them at once, or offers the seat with an expiry, as the event or
     mission says. Run it again and it finds no free seat, or nobody waiting.
     """
-    if isinstance(target, Event) and target.status != Event.Status.PUBLISHED:
-        return []
-    if isinstance(target, Mission) and target.status == Mission.Status.CANCELLED:
+    if not targets.seats_pass_on(target):
         return []
     free = free_seats(target)
     promoted: list[Registration] = []

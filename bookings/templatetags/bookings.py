@@ -4,12 +4,11 @@ and cancel block of the event and mission pages."""
 from django import template
 from django.utils import timezone
 
-from bookings import queries
+from bookings import queries, targets
 from bookings.exceptions import RegistrationClosed
 from bookings.models import RegistrationState
 from bookings.services.common import cancellation_deadline, check_target_open
 from bookings.services.seats import free_seats
-from events.models import Event
 from missions.people import person_of
 from primi_site.permissions import is_staff
 
@@ -28,7 +27,7 @@ def registration_box(context, target) -> dict:
     except RegistrationClosed as error:
         closed_because = str(error)
     staff = is_staff(request.user)
-    is_event = isinstance(target, Event)
+    is_event = targets.is_event(target)
     return {
         "request": request,
         "user": request.user,
