@@ -52,7 +52,7 @@ class _Findings:
         if self.first:
             breaks = self.problem.breaks(self.first)
             return Result(self.first, "FEASIBLE", min(self.proven, breaks), breaks)
-        return Result(slots={}, status="UNKNOWN", bound=self.proven or None, breaks=0)
+        return Result(slots={}, status="UNKNOWN", bound=self.proven, breaks=0)
 
 
 def _start() -> subprocess.Popen:
