@@ -145,6 +145,14 @@ def update_profile(
                 participant=participant.pk,
                 submit=submit,
             )
+            if consent_changed:
+                log(
+                    participant.session,
+                    actor,
+                    "directory-consent",
+                    participant=participant.pk,
+                    given=participant.directory_consent_at is not None,
+                )
     except Exception:
         new = participant.logo.name
         if "logo" in fields and new and new != old_logo:  # stored for nothing: remove it
@@ -153,14 +161,6 @@ def update_profile(
     if "logo" in fields and old_logo and old_logo != participant.logo.name:
         # Replaced or cleared: the earlier file goes once the change is committed.
         logos.delete_on_commit(participant.logo.storage, [old_logo])
-        if consent_changed:
-            log(
-                participant.session,
-                actor,
-                "directory-consent",
-                participant=participant.pk,
-                given=participant.directory_consent_at is not None,
-            )
     return participant
 
 
