@@ -7,7 +7,6 @@ request, meeting or profile is a 404 on every method. Domain errors become
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone, translation
 from ninja import File, Query, Router, Status, UploadedFile
 
@@ -15,7 +14,7 @@ from bookings import figures as b2b_figures
 from bookings import queries_b2b as queries
 from bookings import queries_schedule
 from bookings.exceptions import Conflict, Invalid
-from bookings.models import B2BParticipant, B2BSession, Meeting, MeetingRequest, ScheduleRun, Slot
+from bookings.models import B2BParticipant, B2BSession, Meeting, ScheduleRun, Slot
 from bookings.permissions_b2b import (
     get_listed_participant_or_404,
     get_meeting_for_user_or_404,
@@ -73,74 +72,11 @@ from primi_site.api_idempotency import idempotency_key_header, idempotent
 from primi_site.api_language import LangQuery, api_language
 from primi_site.api_pagination import PageParams, paginate, reject_unknown_params
 from primi_site.schemas import ObjectId
-from primi_site.timezones import zone
 
 router = Router(auth=AUTHENTICATED, tags=["b2b"])
 
 READ = (*AUTH_ERRORS, 404, 422)  # a bad slug or id in the path is a 422
 WRITE = (*AUTH_ERRORS, *WITH_BODY, 404, 409)
-
-
-def slot_out(slot: Slot, zone_name: str) -> dict:
-    return {
-        "index": slot.index,
-        "starts_at": slot.starts_at,
-        "ends_at": slot.ends_at,
-        "local_start": slot.starts_at.astimezone(zone(zone_name)).isoformat(),
-    }
-
-
-def participant_out(p: B2BParticipant) -> dict:
-    return {
-        "id": p.pk,
-        "organisation": p.organisation_name,
-        "side": p.side,
-        "country": p.country,
-        "department": p.department,
-        "sectors": [s.slug for s in p.sectors.all()],
-        "offer_fr": p.offer_fr,
-        "offer_en": p.offer_en,
-        "need_fr": p.need_fr,
-        "need_en": p.need_en,
-        "languages": list(p.languages),
-        "mode": p.mode,
-        "logo_url": reverse("b2b_logo", args=[p.pk]) if p.logo else None,
-    }
-
-
-def request_out(r: MeetingRequest) -> dict:
-    return {
-        "id": r.pk,
-        "sender": r.sender_id,
-        "sender_organisation": r.sender.organisation_name,
-        "recipient": r.recipient_id,
-        "recipient_organisation": r.recipient.organisation_name,
-        "state": r.state,
-        "message": r.message,
-        "answer": r.answer,
-        "created_at": r.created_at,
-        "answered_at": r.answered_at,
-    }
-
-
-def meeting_out(m: Meeting, mine: B2BParticipant) -> dict:
-    reports = [r for r in m.reports.all() if r.participant_id == mine.pk]
-    report = reports[0] if reports else None
-    return {
-        "id": m.pk,
-        "state": m.state,
-        "slot": slot_out(m.slot, m.session.event.time_zone),
-        "table": m.table.number if m.table_id else None,
-        "online": m.online,
-        "video_url": m.video_url,
-        "sequence": m.sequence,
-        "with_participant": participant_out(m.other(mine)),
-        "my_report": (
-            {"took_place": report.took_place, "outcome": report.outcome, "note": report.note}
-            if report
-            else None
-        ),
-    }
 
 
 def per_person(request: HttpRequest, scope: str, rate: str) -> None:
@@ -174,31 +110,12 @@ def _meeting_with_reports(request: HttpRequest, pk: ObjectId) -> tuple[Meeting, 
 
 @router.get("/sessions/{slug}", response=responses({200: SessionOut}, *READ))
 def session_detail(request: HttpRequest, slug: Slug):
-    session = get_session_or_404(slug)
-    me = participant_of(session, request.user)
-    return {
-        "id": session.pk,
-        "slug": session.event.slug,
-        "title": str(session.event),
-        "status": session.status,
-        "time_zone": session.event.time_zone,
-        "slot_minutes": session.slot_minutes,
-        "pause_minutes": session.pause_minutes,
-        "tables": session.tables,
-        "online": session.allows_online,
-        "pairing": session.pairing,
-        "direct_booking": session.direct_booking,
-        "max_requests_sent": session.max_requests_sent,
-        "max_meetings": session.max_meetings,
-        "directory_open": session.directory_open,
-        "me": me.pk if me else None,
-    }
+    return get_session_or_404(slug)
 
 
 @router.get("/sessions/{slug}/slots", response=responses({200: list[SlotOut]}, *READ))
 def session_slots(request: HttpRequest, slug: Slug):
-    session = get_session_or_404(slug)
-    return [slot_out(s, session.event.time_zone) for s in queries.slots(session)]
+    return queries.slots(get_session_or_404(slug))
 
 
 @router.get("/sessions/{slug}/participants", response=responses({200: DirectoryOut}, *READ))
@@ -223,13 +140,13 @@ def directory(
         ),
         viewer=viewer,
     )
-    return paginate(found, page, participant_out)
+    return paginate(found, page)
 
 
 @router.get("/sessions/{slug}/participants/{pk}", response=responses({200: ParticipantOut}, *READ))
 def participant_detail(request: HttpRequest, slug: Slug, pk: ObjectId):
     session = get_session_or_404(slug)
-    return participant_out(get_listed_participant_or_404(session, request.user, pk))
+    return get_listed_participant_or_404(session, request.user, pk)
 
 
 @router.get(
@@ -249,22 +166,14 @@ def free_slots(request: HttpRequest, slug: Slug, pk: ObjectId, query: Query[Free
     me = get_participant_for_user_or_404(session, request.user)
     if booking_refusal(session, me, shown, online=online) is not None:
         return []
-    found = queries.free_slots(session, me, shown, online=online, now=timezone.now())
-    return [slot_out(s, session.event.time_zone) for s in found]
+    return queries.free_slots(session, me, shown, online=online, now=timezone.now())
 
 
 # My profile and availability --------------------------------------------------------
 
 
-def _my_profile(participant: B2BParticipant) -> dict:
-    participant = B2BParticipant.objects.prefetch_related("sectors").get(pk=participant.pk)
-    return {
-        **participant_out(participant),
-        "status": participant.status,
-        "review_note": participant.review_note,
-        "unavailable": sorted(queries.unavailable_indexes(participant)),
-        "directory_consent_at": participant.directory_consent_at,
-    }
+def _my_profile(participant: B2BParticipant) -> B2BParticipant:
+    return B2BParticipant.objects.prefetch_related("sectors").get(pk=participant.pk)
 
 
 @router.post("/sessions/{slug}/join", response=responses({201: MyProfileOut}, *WRITE))
@@ -355,10 +264,7 @@ def my_requests(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
     received, sent = queries.requests_of(me)
-    return {
-        "received": [request_out(r) for r in received],
-        "sent": [request_out(r) for r in sent],
-    }
+    return {"received": received, "sent": sent}
 
 
 @router.post("/sessions/{slug}/requests", response=responses({201: RequestOut}, *WRITE))
@@ -375,7 +281,7 @@ def send_request(
 
     def work() -> Status:
         per_person(request, B2B_REQUEST_SCOPE, settings.B2B_REQUEST_RATE)
-        return Status(201, request_out(services.send_request(me, recipient, data.message)))
+        return Status(201, services.send_request(me, recipient, data.message))
 
     return idempotent(request, idempotency_key, RequestOut, work)
 
@@ -383,19 +289,19 @@ def send_request(
 @router.get("/requests/{pk}", response=responses({200: RequestOut}, *READ))
 def request_detail(request: HttpRequest, pk: ObjectId):
     found, _mine = get_request_for_user_or_404(request.user, pk)
-    return request_out(found)
+    return found
 
 
 @router.post("/requests/{pk}/accept", response=responses({200: RequestOut}, *WRITE))
 def accept_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
     found, mine = get_request_for_user_or_404(request.user, pk)
-    return request_out(services.answer_request(found, mine, accept=True, answer=data.answer))
+    return services.answer_request(found, mine, accept=True, answer=data.answer)
 
 
 @router.post("/requests/{pk}/decline", response=responses({200: RequestOut}, *WRITE))
 def decline_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
     found, mine = get_request_for_user_or_404(request.user, pk)
-    return request_out(services.answer_request(found, mine, accept=False, answer=data.answer))
+    return services.answer_request(found, mine, accept=False, answer=data.answer)
 
 
 @router.post(
@@ -403,7 +309,7 @@ def decline_request(request: HttpRequest, pk: ObjectId, data: AnswerIn):
 )
 def withdraw_request(request: HttpRequest, pk: ObjectId):
     found, mine = get_request_for_user_or_404(request.user, pk)
-    return request_out(services.withdraw_request(found, mine))
+    return services.withdraw_request(found, mine)
 
 
 # Meetings ---------------------------------------------------------------------------
@@ -413,7 +319,7 @@ def withdraw_request(request: HttpRequest, pk: ObjectId):
 def my_meetings(request: HttpRequest, slug: Slug):
     session = get_session_or_404(slug)
     me = get_participant_for_user_or_404(session, request.user)
-    return [meeting_out(m, me) for m in queries.agenda(me)]
+    return queries.agenda(me)
 
 
 @router.post("/sessions/{slug}/meetings", response=responses({201: MeetingOut}, *WRITE))
@@ -432,15 +338,14 @@ def book(
     def work() -> Status:
         per_person(request, B2B_BOOKING_SCOPE, settings.B2B_BOOKING_RATE)
         meeting = services.book_meeting(me, other, slot, online=data.online)
-        return Status(201, meeting_out(_meeting_with_reports(request, meeting.pk)[0], me))
+        return Status(201, _meeting_with_reports(request, meeting.pk)[0])
 
     return idempotent(request, idempotency_key, MeetingOut, work)
 
 
 @router.get("/meetings/{pk}", response=responses({200: MeetingOut}, *READ))
 def meeting_detail(request: HttpRequest, pk: ObjectId):
-    meeting, mine = _meeting_with_reports(request, pk)
-    return meeting_out(meeting, mine)
+    return _meeting_with_reports(request, pk)[0]
 
 
 @router.post("/meetings/{pk}/reschedule", response=responses({200: MeetingOut}, *WRITE))
@@ -448,14 +353,14 @@ def reschedule(request: HttpRequest, pk: ObjectId, data: MoveIn):
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     slot = _slot_or_error(meeting.session, data.slot)
     services.reschedule_meeting(meeting, mine, slot, online=data.online)
-    return meeting_out(_meeting_with_reports(request, pk)[0], mine)
+    return _meeting_with_reports(request, pk)[0]
 
 
 @router.post("/meetings/{pk}/cancel", response=responses({200: MeetingOut}, *WRITE))
 def cancel(request: HttpRequest, pk: ObjectId, data: CancelIn):
     meeting, mine = get_meeting_for_user_or_404(request.user, pk)
     services.cancel_meeting(meeting, mine, data.reason)
-    return meeting_out(_meeting_with_reports(request, pk)[0], mine)
+    return _meeting_with_reports(request, pk)[0]
 
 
 @router.put("/meetings/{pk}/report", response=responses({200: ReportOut}, *WRITE))
@@ -464,7 +369,7 @@ def report(request: HttpRequest, pk: ObjectId, data: ReportIn):
     saved = services.report_meeting(
         meeting, mine, took_place=data.took_place, outcome=data.outcome, note=data.note
     )
-    return {"took_place": saved.took_place, "outcome": saved.outcome, "note": saved.note}
+    return saved
 
 
 # Staff ------------------------------------------------------------------------------
@@ -645,13 +550,12 @@ def preview_schedule_run(request: HttpRequest, slug: Slug, pk: ObjectId, lang: Q
 
         raise Conflict(_("This run has no proposed schedule yet."), code="no_solution")
     result = queries_schedule.preview(run)
-    time_zone = session.event.time_zone
     return {
         "run": run.pk,
         "meetings": [
             {
                 "meeting": m.key,
-                "slot": slot_out(m.slot, time_zone),
+                "slot": m.slot,
                 "table": m.table,
                 "online": m.online,
                 "participants": [m.participant_a.pk, m.participant_b.pk],

@@ -106,12 +106,13 @@ def session_sectors(session: B2BSession) -> QuerySet:
 
 
 def slots(session: B2BSession) -> QuerySet:
-    return Slot.objects.filter(session=session).order_by("index")
+    """The session's slots in order, with the session and its event (their zone)."""
+    return Slot.objects.filter(session=session).select_related("session__event").order_by("index")
 
 
 def meetings_with_sides() -> QuerySet:
     return Meeting.objects.select_related(
-        "slot",
+        "slot__session__event",
         "table",
         "session__event",
         "participant_a__person__user",
@@ -164,6 +165,7 @@ def free_slots(
     )
     found = (
         Slot.objects.filter(session=session, starts_at__gt=now)
+        .select_related("session__event")
         .annotate(
             busy=Exists(
                 MeetingSeat.objects.filter(slot=OuterRef("pk"), active=True, participant__in=pair)

@@ -73,7 +73,9 @@ def preview(run: ScheduleRun) -> Preview:
     """The run's proposed meetings (fixed ones included), in slot and table order."""
     session = run.session
     participants = {p.pk: p for p in B2BParticipant.objects.filter(session=session)}
-    slots = {s.index: s for s in Slot.objects.filter(session=session)}
+    slots = {
+        s.index: s for s in Slot.objects.filter(session=session).select_related("session__event")
+    }
     pairs = {m["id"]: m["participants"] for m in (run.instance or {}).get("meetings", [])}
     meetings = []
     for item in (run.solution or {}).get("assignments", []):

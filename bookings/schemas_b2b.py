@@ -8,24 +8,31 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from bookings.permissions_b2b import participant_of
+from bookings.queries_b2b import unavailable_indexes
 from primi_site.api_pagination import PageOut
 from primi_site.schemas import InSchema, ObjectId, Text
 from primi_site.text_limits import MESSAGE, NOTE, PROFILE_TEXT
+from primi_site.timezones import zone
 
 
 class SessionOut(Schema):
+    """Read from a `B2BSession` (its event's slug, title and zone); `me` is set by the
+    endpoint for the caller."""
+
     id: int
-    slug: str
+    slug: str = Field(alias="event.slug")
     title: str
     status: str
-    time_zone: str
+    time_zone: str = Field(alias="event.time_zone")
     slot_minutes: int
     pause_minutes: int
     tables: int
-    online: bool
+    online: bool = Field(alias="allows_online")
     pairing: str
     direct_booking: bool
     max_requests_sent: int | None
@@ -33,17 +40,34 @@ class SessionOut(Schema):
     directory_open: bool
     me: int | None = Field(None, description="Your participant id in this session, if any.")
 
+    @staticmethod
+    def resolve_title(session) -> str:
+        return str(session.event)
+
+    @staticmethod
+    def resolve_me(session, context) -> int | None:
+        me = participant_of(session, context["request"].user)
+        return me.pk if me else None
+
 
 class SlotOut(Schema):
+    """Read from a `Slot` whose session and event are loaded (`queries_b2b.slots`)."""
+
     index: int
     starts_at: datetime
     ends_at: datetime
     local_start: str = Field(description="Start in the event's zone, ISO 8601 with offset.")
 
+    @staticmethod
+    def resolve_local_start(slot) -> str:
+        return slot.starts_at.astimezone(zone(slot.session.event.time_zone)).isoformat()
+
 
 class ParticipantOut(Schema):
+    """Read from a `B2BParticipant` whose sectors are prefetched."""
+
     id: int
-    organisation: str
+    organisation: str = Field(alias="organisation_name")
     side: str
     country: str
     department: str
@@ -56,6 +80,18 @@ class ParticipantOut(Schema):
     mode: str
     logo_url: str | None
 
+    @staticmethod
+    def resolve_sectors(participant) -> list[str]:
+        return [sector.slug for sector in participant.sectors.all()]
+
+    @staticmethod
+    def resolve_languages(participant) -> list[str]:
+        return list(participant.languages)
+
+    @staticmethod
+    def resolve_logo_url(participant) -> str | None:
+        return reverse("b2b_logo", args=[participant.pk]) if participant.logo else None
+
 
 class MyProfileOut(ParticipantOut):
     status: str
@@ -64,6 +100,10 @@ class MyProfileOut(ParticipantOut):
     directory_consent_at: datetime | None = Field(
         description="When you agreed to appear in the directory; null: not listed."
     )
+
+    @staticmethod
+    def resolve_unavailable(participant) -> list[int]:
+        return sorted(unavailable_indexes(participant))
 
 
 class ProfileIn(InSchema):
@@ -118,11 +158,13 @@ class AnswerIn(InSchema):
 
 
 class RequestOut(Schema):
+    """Read from a `MeetingRequest` whose two sides are loaded."""
+
     id: int
-    sender: int
-    sender_organisation: str
-    recipient: int
-    recipient_organisation: str
+    sender: int = Field(alias="sender_id")
+    sender_organisation: str = Field(alias="sender.organisation_name")
+    recipient: int = Field(alias="recipient_id")
+    recipient_organisation: str = Field(alias="recipient.organisation_name")
     state: str
     message: str
     answer: str
@@ -171,7 +213,17 @@ class ReportOut(Schema):
     note: str
 
 
+def _own_side(meeting, context):
+    """The caller's side of a meeting (the personal routes only show one's own)."""
+    user_id = context["request"].user.pk
+    a = meeting.participant_a
+    return a if a.person.user_id == user_id else meeting.participant_b
+
+
 class MeetingOut(Schema):
+    """Read from a `Meeting` as the caller, one of its sides, sees it: the other side and
+    one's own report (`queries_b2b.meetings_with_sides`, reports prefetched)."""
+
     id: int
     state: str
     slot: SlotOut
@@ -181,6 +233,19 @@ class MeetingOut(Schema):
     sequence: int
     with_participant: ParticipantOut
     my_report: ReportOut | None
+
+    @staticmethod
+    def resolve_table(meeting) -> int | None:
+        return meeting.table.number if meeting.table_id else None
+
+    @staticmethod
+    def resolve_with_participant(meeting, context):
+        return meeting.other(_own_side(meeting, context))
+
+    @staticmethod
+    def resolve_my_report(meeting, context):
+        mine = _own_side(meeting, context)
+        return next((r for r in meeting.reports.all() if r.participant_id == mine.pk), None)
 
 
 class GridCellOut(Schema):

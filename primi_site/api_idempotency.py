@@ -122,18 +122,24 @@ def idempotent(
     # byte for byte the first answer.
     body = json.loads(
         json.dumps(
-            schema.model_validate(value, from_attributes=True).model_dump(), cls=NinjaJSONEncoder
+            schema.model_validate(value, context={"request": request}).model_dump(),
+            cls=NinjaJSONEncoder,
         )
     )
     IdempotencyKey.objects.filter(pk=record.pk).update(
         state=IdempotencyKey.State.COMPLETED, response_status=status, response_body=body
     )
-    return Status(status, body)
+    # Rendered as stored, like its replays: the body is the schema's output already.
+    return _render(request, body, status)
+
+
+def _render(request: HttpRequest, body: Any, status: int) -> HttpResponse:
+    from primi_site.api import api
+
+    return api.create_response(request, body, status=status)
 
 
 def _replay(request: HttpRequest, record: IdempotencyKey) -> HttpResponse:
-    from primi_site.api import api
-
-    response = api.create_response(request, record.response_body, status=record.response_status)
+    response = _render(request, record.response_body, record.response_status)
     response["Idempotent-Replayed"] = "true"
     return response
