@@ -22,7 +22,7 @@ app can raise these errors.
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 
 class DomainError(Exception):
@@ -50,8 +50,9 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         """The message in the active language, its placeholders filled."""
-        text = str(self.message)
-        return text % self.params if self.params else text
+        # `message % params` on the lazy message itself, so that a plural message
+        # (ngettext_lazy with a named number) picks its form from the parameter.
+        return str(self.message % self.params) if self.params else str(self.message)
 
 
 class NotFound(DomainError):
@@ -83,7 +84,11 @@ class InvalidInput(DomainError):
 class RateLimited(DomainError):
     status = 429
     code = "throttled"
-    message = gettext_lazy("Too many requests; retry in %(seconds)s seconds.")
+    message = ngettext_lazy(
+        "Too many requests; retry in %(seconds)s second.",
+        "Too many requests; retry in %(seconds)s seconds.",
+        "seconds",
+    )
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = max(1, int(retry_after))

@@ -264,3 +264,16 @@ def test_ids_beyond_a_database_key_are_a_422_not_a_500(method, path):
 def test_the_nul_character_is_a_422_not_a_database_error(api, method, path, body):
     assert_error(api.request(method, path, body), 422, "invalid")
     assert ApiToken.objects.count() == 1
+
+
+def test_a_rate_limit_counts_its_seconds_in_plural_forms():
+    from django.utils import translation
+
+    from primi_site.errors import RateLimited
+
+    with translation.override("en"):
+        assert str(RateLimited(1)) == "Too many requests; retry in 1 second."
+        assert str(RateLimited(30)) == "Too many requests; retry in 30 seconds."
+    with translation.override("fr"):
+        assert str(RateLimited(1)).endswith("réessayez dans 1 seconde.")
+        assert str(RateLimited(30)).endswith("réessayez dans 30 secondes.")
