@@ -280,7 +280,10 @@ class Mission(BilingualMixin, models.Model):
         _("revision"),
         default=0,
         editable=False,
-        help_text=_("Rises with every change of dates, place or status (calendar SEQUENCE)."),
+        help_text=_(
+            "Rises with every change calendars show: title, summary, description, dates, "
+            "place or status (calendar SEQUENCE)."
+        ),
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
