@@ -24,7 +24,18 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 900}}
+# The innermost elements sticking out of the screen, to name in a failure.
+WIDER_THAN_THE_SCREEN = """() => [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+    .filter(e => ![...e.children].some(
+        c => c.getBoundingClientRect().right > window.innerWidth + 1))
+    .slice(0, 4)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className || ''}#${e.id || ''}`)"""
+SIZES = {
+    "narrow": {"width": 320, "height": 640},
+    "phone": {"width": 390, "height": 844},
+    "desktop": {"width": 1366, "height": 900},
+}
 
 
 def _playwright_or_skip():
@@ -132,6 +143,11 @@ class Journey:
             full_page=True,
         )
         assert self.page.locator("html").get_attribute("lang") == self.language
+        if self.size == "narrow":  # the 320-px walk (test_public_pages_fit_a_320_px_screen)
+            wide = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{step}: the page scrolls sideways by {wide} px: " + ", ".join(
+                self.page.evaluate(WIDER_THAN_THE_SCREEN)
+            )
         if not self.javascript:
             return  # axe-core runs in the page: the journeys with JavaScript cover it
         from axe_playwright_python.sync_playwright import Axe

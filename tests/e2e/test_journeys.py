@@ -253,3 +253,26 @@ def test_staff_dashboard_is_accessible_and_matches_the_rows(open_journey):
         assert cells[:2] == ["3", "2"]
         journey.goto(f"/staff/dashboard/missions/{mission.slug}/", "mission")
         assert journey.page.locator("svg.chart title").count() >= 2
+
+
+def test_public_pages_fit_a_320_px_screen(open_journey):
+    """No sideways scrolling at 320 px, in both languages, on the pages anyone reaches
+    first (the calendar's filters held a select wider than the screen)."""
+    mission = MissionFactory(
+        slug="narrow-mission",
+        title_en="Trade mission to Toronto and Montréal: animation and games studios meet "
+        "Canadian co-producers",
+        title_fr="Mission à Toronto et Montréal : les studios d’animation et de jeu vidéo "
+        "rencontrent des coproducteurs canadiens",
+    )
+    for language in LANGUAGES:
+        journey = open_journey("narrow", language, "narrow")
+        for path, step in (
+            ("/", "home"),
+            ("/calendar/", "calendar"),
+            ("/missions/", "missions"),
+            (f"/missions/{mission.slug}/", "mission"),
+            ("/account/login/", "sign-in"),
+            ("/account/password-reset/", "password-reset"),
+        ):
+            journey.goto(path, step)
