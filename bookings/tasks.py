@@ -4,8 +4,6 @@ Every email is delivered by the one outbox's task (`primi_site.tasks.deliver`); 
 here owe the periodic ones (reminders) and the updates of a changed event or mission.
 """
 
-from django_q.tasks import async_task
-
 from bookings.services import cleanup, emails, reminders, waitlist
 from bookings.services.b2b import notify
 from primi_site import outbox
@@ -25,13 +23,6 @@ def _deliver_all(channel: Channel, ids: list[int]) -> int:
     if failure is not None:
         raise failure
     return sent
-
-
-def _hand_over(channel: Channel, ids: list[int]) -> int:
-    """One delivery job per row owed by a periodic job; how many."""
-    for pk in ids:
-        async_task(outbox.TASK, channel.name, pk)
-    return len(ids)
 
 
 def send_event_updates(event_id: int) -> int:
@@ -60,12 +51,12 @@ def send_meeting_reminders() -> int:
     """Periodic: owe the reminders of the B2B meetings about to start, enqueue each."""
     from bookings.services.b2b.reminders import owe_meeting_reminders
 
-    return _hand_over(notify.CHANNEL, owe_meeting_reminders())
+    return outbox.hand_over(notify.CHANNEL, owe_meeting_reminders())
 
 
 def send_event_reminders() -> int:
     """Periodic: owe the reminders of tomorrow's events, and enqueue each one's sending."""
-    return _hand_over(reminders.CHANNEL, reminders.owe_reminders())
+    return outbox.hand_over(reminders.CHANNEL, reminders.owe_reminders())
 
 
 def clean_up() -> dict[str, int]:

@@ -170,18 +170,25 @@ def _enqueue(name: str, pk: int) -> None:
     transaction.on_commit(lambda: async_task(TASK, name, pk), robust=True)
 
 
-def sweep(*, now: datetime | None = None) -> int:
-    """Hand every due row to a job; how many."""
+def hand_over(chan: Channel, ids) -> int:
+    """One delivery job per row (rows already committed); how many."""
     from django_q.tasks import async_task
 
-    handed = 0
-    for chan in channels():
-        for pk in (
-            due(chan, now).order_by("created_at", "pk").values_list("pk", flat=True)[:SWEEP_BATCH]
-        ):
-            async_task(TASK, chan.name, pk)
-            handed += 1
-    return handed
+    ids = list(ids)
+    for pk in ids:
+        async_task(TASK, chan.name, pk)
+    return len(ids)
+
+
+def sweep(*, now: datetime | None = None) -> int:
+    """Hand every due row to a job; how many."""
+    return sum(
+        hand_over(
+            chan,
+            due(chan, now).order_by("created_at", "pk").values_list("pk", flat=True)[:SWEEP_BATCH],
+        )
+        for chan in channels()
+    )
 
 
 def troubles(chan: Channel) -> models.QuerySet:

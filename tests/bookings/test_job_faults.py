@@ -28,6 +28,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from tests.live import ROOT, database_url, free_port
+from tests.primi_site.test_api_redis import redis_or_skip
 
 pytestmark = [pytest.mark.jobs, pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 PYTHON = sys.executable
@@ -256,16 +257,6 @@ def test_a_b2b_meeting_reminder_is_sent_once_with_two_clusters_running(jobs):
             if subject.startswith(("Rappel", "Reminder")):
                 reminded.append(headers["To"])
     assert sorted(reminded) == sorted(people)
-
-
-def redis_or_skip() -> None:
-    import redis
-
-    url = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis does not answer at {url}: {exc}")
 
 
 def message_ids(mails: list[str]) -> list[str]:
