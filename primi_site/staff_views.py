@@ -3,25 +3,16 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from primi_site import outbox
-from primi_site.formatting import describe_moment
 from primi_site.permissions import staff_required
 
 PAGE_SIZE = 50
 
 
-def _when(instant, request: HttpRequest) -> str:
-    if instant is None:
-        return ""
-    zone = getattr(request, "viewer_time_zone", None) or "Europe/Paris"
-    local, _mine = describe_moment(instant, zone, zone, get_language())
-    return local
-
-
-def _rows(chan: outbox.Channel, request: HttpRequest) -> dict:
+def _rows(chan: outbox.Channel) -> dict:
     troubles = outbox.troubles(chan)
     return {
         "channel": chan,
@@ -34,9 +25,9 @@ def _rows(chan: outbox.Channel, request: HttpRequest) -> dict:
                 "to": outbox.recipient_of(chan, row),
                 "attempts": row.attempts,
                 "error": row.last_error,
-                "created": _when(row.created_at, request),
-                "next": _when(row.next_attempt_at, request),
-                "failed": _when(row.failed_at, request),
+                "created": row.created_at,
+                "next": row.next_attempt_at,
+                "failed": row.failed_at,
             }
             for row in troubles[:PAGE_SIZE]
         ],
@@ -46,7 +37,7 @@ def _rows(chan: outbox.Channel, request: HttpRequest) -> dict:
 @staff_required
 def staff_outbox(request: HttpRequest) -> HttpResponse:
     """Every email that failed at least once and is not sent yet, by kind."""
-    sections = [_rows(chan, request) for chan in outbox.channels()]
+    sections = [_rows(chan) for chan in outbox.channels()]
     return render(
         request,
         "primi_site/staff_outbox.html",
