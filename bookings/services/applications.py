@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bookings import targets
 from bookings.exceptions import (
     AlreadyApplied,
     IncompleteApplication,
@@ -17,7 +18,7 @@ from bookings.exceptions import (
 )
 from bookings.locking import locked
 from bookings.models import ACTIVE_STATES, SEAT_STATES, Registration, RegistrationState
-from bookings.services.common import check_mission_open, is_member, model_of, move, record
+from bookings.services.common import check_mission_open, is_member, move, record
 from bookings.services.registrations import enqueue_promotion
 from bookings.services.seats import check_seat_for
 from missions.models import Mission, Person
@@ -89,7 +90,7 @@ def decide(
     reason = reason.strip()
     if decision == Decision.REJECT and not reason:
         raise ReasonRequired()
-    model, pk = model_of(registration)
+    model, pk = targets.model_and_pk(registration)
     with locked(model, pk) as target:
         registration = (
             Registration.objects.select_for_update(of=("self",))

@@ -216,9 +216,5 @@ def check_target_open(target: Target, now: datetime) -> None:
     check(target, now)
 
 
-def model_of(registration: Registration) -> tuple[type[Event] | type[Mission], int]:
-    return targets.model_and_pk(registration)
-
-
 def cancellation_deadline(target: Target) -> datetime:
     return target.cancellation_deadline or target.starts_at

@@ -28,7 +28,6 @@ from bookings.exceptions import ExpiredInvitation, InvalidInvitation, UsedInvita
 from bookings.locking import locked
 from bookings.models import Invitation, Registration
 from bookings.queries import Target
-from bookings.services.common import model_of
 from bookings.services.registrations import join_locked
 from missions.models import Organisation, Person
 from primi_site import outbox
@@ -165,7 +164,7 @@ def accept_invitation(
     now = now or timezone.now()
     invitation = find_invitation(token, now=now)
     holder = Registration(event_id=invitation.event_id, mission_id=invitation.mission_id)
-    model, pk = model_of(holder)
+    model, pk = targets.model_and_pk(holder)
     with locked(model, pk) as target:
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:

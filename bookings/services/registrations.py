@@ -24,7 +24,6 @@ from bookings.services.common import (
     enqueue,
     is_member,
     log_text,
-    model_of,
     move,
     record,
 )
@@ -92,7 +91,7 @@ def cancel_registration(
     """Cancel by the person until the deadline, by staff at any time; a freed seat
     goes to the waitlist through the promotion job."""
     now = now or timezone.now()
-    model, pk = model_of(registration)
+    model, pk = targets.model_and_pk(registration)
     with locked(model, pk) as target:
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.state not in ACTIVE_STATES:
@@ -126,7 +125,7 @@ def enqueue_promotion(target: Target) -> None:
 
 def accept_offer(registration: Registration, *, by, now: datetime | None = None) -> Registration:
     now = now or timezone.now()
-    model, pk = model_of(registration)
+    model, pk = targets.model_and_pk(registration)
     with locked(model, pk):
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if registration.state != State.OFFERED:
