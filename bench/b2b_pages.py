@@ -44,6 +44,7 @@ def build(size: int, tag: str):
     """A session with `size` approved participants and up to ten meetings each."""
     from django.contrib.auth import get_user_model
 
+    from bookings.b2b.services import generate_slots
     from bookings.models import (
         B2BBlock,
         B2BParticipant,
@@ -53,7 +54,6 @@ def build(size: int, tag: str):
         Slot,
         Table,
     )
-    from bookings.services.b2b import generate_slots
     from missions.models import Organisation, Person, Sector
     from tests.factories import B2BEventFactory, B2BSessionFactory
 

@@ -199,7 +199,7 @@ def main() -> None:
     django.setup()
     from django.db import connections
 
-    from bookings import queries
+    from bookings.registrations import queries
     from tests.live import percentile, start_gunicorn
 
     stamp = time.strftime("%Y%m%d%H%M%S")

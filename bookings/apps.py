@@ -8,8 +8,8 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from bookings import receivers  # noqa: F401
-        from bookings.services import emails, invitations, reminders
-        from bookings.services.b2b import notify
+        from bookings.b2b.services import notify
+        from bookings.registrations.services import emails, invitations, reminders
         from primi_site import outbox
 
         for channel in (emails.CHANNEL, reminders.CHANNEL, notify.CHANNEL, invitations.CHANNEL):

@@ -7,7 +7,7 @@ What a person's calendar holds is what they are confirmed for:
   mission's published events, and those cancelled lately);
 - for `RETENTION` (30 days) after it, what they were confirmed for and cancelled:
   the same UIDs, `STATUS:CANCELLED` and a higher SEQUENCE
-  (`bookings.queries.personal_sequence`), so that subscribed calendars remove it.
+  (`bookings.registrations.queries.personal_sequence`), so that subscribed calendars remove it.
 
 The UIDs are those of the invitations (`event-12@…`, `mission-3@…`): accepting an
 invitation and subscribing to the feed show one entry.
@@ -20,9 +20,9 @@ from django.db.models import Expression, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
-from bookings import queries
-from bookings.b2b_ical import meeting_item
+from bookings.b2b.ical import meeting_item
 from bookings.models import B2BParticipant, Meeting, Registration
+from bookings.registrations import queries
 from events.feed_sources import count_of, latest, latest_of, total_of
 from events.ical import CalendarItem, event_item, mission_item
 from events.models import Event
@@ -127,7 +127,7 @@ def _meetings_of(person: Person):
 class MeetingSource:
     """The person's B2B meetings: booked ones, and for 30 days the cancelled ones.
 
-    Each is the entry of the meeting's emails (`bookings.b2b_ical.meeting_item`): same
+    Each is the entry of the meeting's emails (`bookings.b2b.ical.meeting_item`): same
     UID, same SEQUENCE (it rises with each move, change of table and cancellation), the
     table or video link, the other side's organisation. Meetings of an event that is
     neither published nor cancelled (a draft again) leave the feed.

@@ -2,8 +2,8 @@
 
 from django.dispatch import receiver
 
-from bookings.services import emails
-from bookings.services.common import enqueue
+from bookings.registrations.services import emails
+from bookings.registrations.services.common import enqueue
 from events.signals import event_revised
 from missions.signals import mission_revised
 

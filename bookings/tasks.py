@@ -4,8 +4,8 @@ Every email is delivered by the one outbox's task (`primi_site.tasks.deliver`); 
 here owe the periodic ones (reminders) and the updates of a changed event or mission.
 """
 
-from bookings.services import cleanup, emails, reminders, waitlist
-from bookings.services.b2b import notify
+from bookings.b2b.services import notify
+from bookings.registrations.services import cleanup, emails, reminders, waitlist
 from primi_site import outbox
 from primi_site.outbox import Channel
 
@@ -49,7 +49,7 @@ def expire_offers() -> int:
 
 def send_meeting_reminders() -> int:
     """Periodic: owe the reminders of the B2B meetings about to start, enqueue each."""
-    from bookings.services.b2b.reminders import owe_meeting_reminders
+    from bookings.b2b.services.reminders import owe_meeting_reminders
 
     return outbox.hand_over(notify.CHANNEL, owe_meeting_reminders())
 
@@ -66,7 +66,7 @@ def clean_up() -> dict[str, int]:
 
 def run_schedule(run_id: int) -> str | None:
     """Solve one queued scheduler run (a run already started or decided is left alone)."""
-    from bookings.services.b2b.schedule import run_schedule as run
+    from bookings.b2b.services.schedule import run_schedule as run
 
     done = run(run_id)
     return done.state if done else None

@@ -77,7 +77,7 @@ class EventAdmin(admin.ModelAdmin):
 
     # Every change goes through the service: SEQUENCE, cancellation date, feed version;
     # then `saved` lets the apps built on events act on it (registrations: see
-    # `bookings/admin_targets.py`, which registers the admin actually used).
+    # `bookings/registrations/admin_targets.py`, which registers the admin actually used).
     def save_model(self, request, obj, form, change):
         services.save_event(obj)
         self.saved(request, obj, form, change)

@@ -93,7 +93,7 @@ class MissionAdmin(admin.ModelAdmin):
 
     # Every change goes through the services: SEQUENCE, cancellation date, feed version;
     # the hooks below let the apps built on missions act on it (registrations: see
-    # `bookings/admin_targets.py`, which registers the admin actually used).
+    # `bookings/registrations/admin_targets.py`, which registers the admin actually used).
     def save_model(self, request, obj, form, change):
         services.save_mission(obj)
         self.saved(request, obj, form, change)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from bookings.api import router as bookings_router
-from bookings.api import staff_router as bookings_staff_router
-from bookings.api_b2b import router as b2b_router
+from bookings.b2b.api import router as b2b_router
+from bookings.registrations.api import router as bookings_router
+from bookings.registrations.api import staff_router as bookings_staff_router
 from events.api import calendar_router
 from events.api import router as events_router
 from missions.api import router as missions_router

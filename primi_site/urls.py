@@ -78,8 +78,8 @@ urlpatterns += i18n_patterns(
         staff_views.staff_outbox_retry,
         name="staff_outbox_retry",
     ),
-    path("", include("bookings.urls")),
-    path("b2b/", include("bookings.urls_b2b")),
+    path("", include("bookings.registrations.urls")),
+    path("b2b/", include("bookings.b2b.urls")),
     prefix_default_language=True,
 )
 

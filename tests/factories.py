@@ -187,8 +187,8 @@ def b2b_session(day: date | None = None, blocks=(("09:00", "10:15"),), **kwargs)
     """
     from datetime import time
 
+    from bookings.b2b.services import generate_slots
     from bookings.models import B2BBlock
-    from bookings.services.b2b import generate_slots
 
     day = day or (date.today() + timedelta(days=40))  # noqa: DTZ011
     if "event" not in kwargs:

@@ -131,7 +131,7 @@ def test_dev_test_says_which_tests_it_skipped_why_and_how_to_run_them(dev, tmp_p
             "no:cacheprovider",
             "--nomigrations",  # the tables only, quicker: nothing here reads a row
             "tests/primi_site/test_api_redis.py::test_throttle_counters_in_redis_are_seen_by_another_process",
-            "tests/bookings/test_b2b_withdrawal_race.py::test_a_booking_waiting_on_a_withdrawal_is_refused",
+            "tests/bookings/b2b/test_withdrawal_race.py::test_a_booking_waiting_on_a_withdrawal_is_refused",
             "tests/bookings/scheduling/test_shared_instances.py",
         ],
         cwd=ROOT,

@@ -6,7 +6,7 @@ The invariants that matter under concurrency live in the database:
 - a table never holds two meetings at once: one active in-person `Meeting` per
   (slot, table);
 - two participants meet at most once per session, never with themselves.
-State changes are in `bookings.services.b2b`; reads in `bookings.queries_b2b`.
+State changes are in `bookings.b2b.services`; reads in `bookings.b2b.queries.sessions`.
 """
 
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.logos import logo_path
+from bookings.b2b.logos import logo_path
 from events.models import Event
 from missions.models import Person, Sector
 from primi_site.bilingual import BilingualMixin

@@ -4,11 +4,11 @@ and cancel block of the event and mission pages."""
 from django import template
 from django.utils import timezone
 
-from bookings import queries, targets
 from bookings.exceptions import RegistrationClosed
 from bookings.models import RegistrationState
-from bookings.services.common import cancellation_deadline, check_target_open
-from bookings.services.seats import free_seats
+from bookings.registrations import queries, targets
+from bookings.registrations.services.common import cancellation_deadline, check_target_open
+from bookings.registrations.services.seats import free_seats
 from missions.people import person_of
 from primi_site.permissions import is_staff
 

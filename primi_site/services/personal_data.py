@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from bookings import logos
+from bookings.b2b import logos
 from bookings.models import (
     ACTIVE_STATES,
     EmailOutbox,

@@ -36,7 +36,7 @@ def _tomorrow_registrations(count: int):
 
 def register_one() -> dict:
     """A registration whose confirmation email is enqueued on commit (the real path)."""
-    from bookings.services.registrations import register_for_event
+    from bookings.registrations.services.registrations import register_for_event
     from tests.factories import EventFactory, PersonFactory
 
     registration = register_for_event(PersonFactory(), EventFactory())
@@ -54,8 +54,8 @@ def outbox_state() -> dict:
 
 def book_one_meeting() -> dict:
     """A B2B meeting booked; both sides' invitations are enqueued on commit (the real path)."""
+    from bookings.b2b import services
     from bookings.models import Slot
-    from bookings.services import b2b as services
     from tests.factories import B2BParticipantFactory, b2b_session
 
     session = b2b_session(direct_booking=True)
@@ -76,7 +76,7 @@ def notifications_state() -> dict:
 def enqueue_slow_reminder(seconds: str, marker: str) -> dict:
     from django_q.tasks import async_task
 
-    from bookings.services import reminders
+    from bookings.registrations.services import reminders
 
     _tomorrow_registrations(1)
     [reminder_id] = reminders.owe_reminders()
@@ -117,7 +117,7 @@ def schedule_meeting_reminders_twice() -> dict:
     """A B2B meeting starting in half an hour; its reminder schedule due twice over."""
     from django.utils import timezone
 
-    from bookings.services.b2b import book_meeting
+    from bookings.b2b.services import book_meeting
     from tests.factories import B2BParticipantFactory, PersonFactory, b2b_session
 
     session = b2b_session(direct_booking=True)

@@ -8,7 +8,7 @@ from bookings.exceptions import AlreadyRegistered, BookingError, Conflict, Regis
 from bookings.models import Registration
 from primi_site.errors import DomainError
 from tests.api_support import ApiClient, assert_error
-from tests.bookings.test_views import signed_in, text_of
+from tests.bookings.registrations.test_views import signed_in, text_of
 from tests.factories import EventFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def frozen(monkeypatch):
     def refuse(*args, **kwargs):
         raise RegistrationsFrozen()
 
-    monkeypatch.setattr("bookings.services.registrations.register_for_event", refuse)
-    monkeypatch.setattr("bookings.api.register_for_event", refuse)
+    monkeypatch.setattr("bookings.registrations.services.registrations.register_for_event", refuse)
+    monkeypatch.setattr("bookings.registrations.api.register_for_event", refuse)
     return EventFactory(slug="talk", capacity=5)
 
 

@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from bookings.b2b import services
 from bookings.models import Slot
-from bookings.services import b2b as services
 from events import services as event_services
 from events.models import Event
 from tests.bookings.conftest import add_participant
-from tests.bookings.test_cancellations import calendar_part, only_event
+from tests.bookings.registrations.test_cancellations import calendar_part, only_event
 from tests.events.ical_checks import check_calendar, content_lines
 from tests.factories import PersonFactory
 
@@ -170,7 +170,7 @@ def solution_moving(meeting, slot: int, table: int | None) -> dict:
 
 
 def test_a_change_of_table_alone_raises_the_sequence(client, booked, member, session):
-    from bookings.services.b2b_export import apply_solution
+    from bookings.b2b.services.solver_io import apply_solution
 
     url = feed_url(member.person)
     first = client.get(url)
@@ -183,8 +183,8 @@ def test_a_change_of_table_alone_raises_the_sequence(client, booked, member, ses
 
 
 def test_a_solution_moving_a_meeting_outside_the_event_is_refused(booked, session):
+    from bookings.b2b.services.solver_io import apply_solution
     from bookings.exceptions import Invalid
-    from bookings.services.b2b_export import apply_solution
 
     last = Slot.objects.get(session=session, index=3)
     Event.objects.filter(pk=session.event_id).update(ends_at=last.starts_at)
@@ -208,8 +208,8 @@ def test_a_meeting_invitation_asks_no_reply_and_points_to_the_agenda(booked, mem
 
 
 def test_the_agenda_email_asks_no_reply_and_points_to_the_agenda(booked, session, delegate):
+    from bookings.b2b.services.notify import build_email
     from bookings.models import B2BNotification
-    from bookings.services.b2b.notify import build_email
 
     notification = B2BNotification.objects.create(
         kind=B2BNotification.Kind.AGENDA_PUBLISHED, recipient=delegate.person, session=session

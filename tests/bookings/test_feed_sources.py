@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.services.registrations import cancel_registration, register_for_event
+from bookings.registrations.services.registrations import cancel_registration, register_for_event
 from events import services as event_services
 from tests.events.ical_checks import check_calendar
 from tests.factories import (
@@ -124,7 +124,7 @@ def test_a_cancelled_mission_application_cancels_its_programme_too(client):
     mission = MissionFactory()
     visit = EventFactory(mission=mission)
     application = ApplicationFactory(person=person, mission=mission, state="confirmed")
-    from bookings.services.common import record
+    from bookings.registrations.services.common import record
 
     record(application, "applied")  # its confirmation, as the staff's decision logs it
     cancel_registration(application, by=person.user, as_staff=True)
@@ -140,7 +140,7 @@ def test_a_confirmed_registration_outranks_the_same_event_cancelled_elsewhere(cl
     mission = MissionFactory()
     visit = EventFactory(mission=mission, capacity=5)
     application = ApplicationFactory(person=person, mission=mission, state="confirmed")
-    from bookings.services.common import record
+    from bookings.registrations.services.common import record
 
     record(application, "applied")
     cancel_registration(application, by=person.user, as_staff=True)

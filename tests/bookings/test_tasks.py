@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from bookings.models import EmailOutbox, RegistrationState
-from bookings.services.registrations import register_for_event
+from bookings.registrations.services.registrations import register_for_event
 from tests.factories import EventFactory, PersonFactory
 from tests.outbox_support import deliver, sweep_later
 

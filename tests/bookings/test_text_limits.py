@@ -6,10 +6,10 @@ import re
 import pytest
 from django.test import Client
 
+from bookings.b2b import services
 from bookings.exceptions import Invalid
 from bookings.models import MeetingRequest, Registration
-from bookings.services import b2b as services
-from bookings.services.applications import apply_for_mission
+from bookings.registrations.services.applications import apply_for_mission
 from primi_site import text_limits
 from tests.api_support import ApiClient, assert_error
 from tests.factories import MissionFactory, PersonFactory

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
+from bookings.b2b import services
+from bookings.b2b.services.grid import check_block
 from bookings.exceptions import Invalid
 from bookings.models import Slot
-from bookings.services import b2b as services
-from bookings.services.b2b.grid import check_block
 from tests.factories import B2BEventFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_the_invitation_email_gives_its_expiry_through_babel_with_its_zone(
     from django.core import mail
 
     from bookings.models import Invitation
-    from bookings.services.invitations import invite_guest
+    from bookings.registrations.services.invitations import invite_guest
     from tests.factories import EventFactory, StaffUserFactory
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -216,7 +216,7 @@ def test_the_invitation_email_gives_its_expiry_through_babel_with_its_zone(
 def test_an_application_is_withdrawn_and_a_registration_cancelled(
     client, language, withdraw, cancel
 ):
-    from bookings.services.registrations import register_for_event
+    from bookings.registrations.services.registrations import register_for_event
     from tests.factories import ApplicationFactory, EventFactory, PersonFactory
 
     person = PersonFactory()
@@ -271,7 +271,7 @@ def test_the_dashboard_names_months_and_countries(client, language, month, count
 def quota_held(django_capture_on_commit_callbacks, language: str = "en"):
     """A mission of one seat per organisation: a studio's first person confirmed, its second
     waitlisted (held back by the quota), then a person of another studio waitlisted."""
-    from bookings.services.applications import Decision, decide
+    from bookings.registrations.services.applications import Decision, decide
     from tests.factories import (
         ApplicationFactory,
         MissionFactory,
@@ -326,7 +326,7 @@ def test_the_pages_show_the_quota_instead_of_a_waitlist_position(
 def test_the_email_and_the_api_say_the_same(client, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from bookings import queries
+    from bookings.registrations import queries
     from tests.api_support import ApiClient
 
     mission, held, other = quota_held(django_capture_on_commit_callbacks)
@@ -350,7 +350,7 @@ def test_a_full_department_quota_is_named_on_the_staff_list(
     client, django_capture_on_commit_callbacks
 ):
     from bookings.models import MissionQuota
-    from bookings.services.applications import Decision, decide
+    from bookings.registrations.services.applications import Decision, decide
     from tests.factories import ApplicationFactory, MissionFactory, StaffUserFactory
 
     mission = MissionFactory(capacity=5)

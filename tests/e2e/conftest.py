@@ -174,7 +174,7 @@ def undecided_contrast(page, response: dict):
     Two reasons are let through: a text too short for axe to judge ("3", "—"), whose
     colours are those of its neighbours that axe measured; and the texts of an
     `<svg role="img">` picture (the B2B grid, the dashboard's charts), whose colours and
-    places tests/bookings/test_b2b_grid.py checks.
+    places tests/bookings/b2b/test_grid.py checks.
     """
     for result in response["incomplete"]:
         if result["id"] != "color-contrast":

@@ -20,6 +20,8 @@ from babel.dates import format_date, format_time
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from bookings.b2b import services
+from bookings.b2b.services import schedule as scheduler
 from bookings.models import (
     B2BParticipant,
     Meeting,
@@ -29,9 +31,7 @@ from bookings.models import (
     ScheduleRun,
     Slot,
 )
-from bookings.services import b2b as services
-from bookings.services.b2b import schedule as scheduler
-from bookings.services.invitations import create_invitation
+from bookings.registrations.services.invitations import create_invitation
 from missions.models import Person
 from tests.factories import (
     B2BEventFactory,

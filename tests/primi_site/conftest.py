@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from bookings.models import RegistrationState
-from bookings.services.invitations import create_invitation
+from bookings.registrations.services.invitations import create_invitation
 from events.services import create_feed_token
 from missions.models import Person
 from primi_site.services.tokens import create_token
@@ -47,8 +47,8 @@ def world(db) -> World:
     )
     # B2B: a session with the member and the delegate; a request from the delegate to the
     # member (the member answers it), and a meeting between them.
-    from bookings.services.b2b.meetings import book_meeting
-    from bookings.services.b2b.requests import answer_request, send_request
+    from bookings.b2b.services.meetings import book_meeting
+    from bookings.b2b.services.requests import answer_request, send_request
     from tests.factories import B2BParticipantFactory, b2b_session
 
     session = b2b_session()

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bookings.services.b2b.meetings import book_meeting
-from bookings.services.b2b.participants import set_unavailable
-from bookings.services.b2b.requests import answer_request, send_request
+from bookings.b2b.services.meetings import book_meeting
+from bookings.b2b.services.participants import set_unavailable
+from bookings.b2b.services.requests import answer_request, send_request
 from primi_site.models import WebhookEndpoint
 from tests.api_support import ApiClient
 from tests.factories import (

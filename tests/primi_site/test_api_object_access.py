@@ -10,9 +10,9 @@ import re
 
 import pytest
 
+from bookings.b2b.services.meetings import book_meeting
+from bookings.b2b.services.requests import answer_request, send_request
 from bookings.models import Meeting, MeetingRequest, Registration, RegistrationState, ScheduleRun
-from bookings.services.b2b.meetings import book_meeting
-from bookings.services.b2b.requests import answer_request, send_request
 from events.models import FeedToken
 from events.services import create_feed_token
 from primi_site.models import ApiToken, WebhookDelivery, WebhookEndpoint

@@ -66,7 +66,7 @@ def api_schema(db, settings, monkeypatch):
     settings.B2B_REQUEST_RATE = "100000/min"
     # Runs are solved after the commit, which the test's transaction never reaches, and no
     # B2B session exists here; should either change, the solve still returns at once.
-    from bookings.services.b2b import schedule
+    from bookings.b2b.services import schedule
 
     monkeypatch.setattr(schedule, "_solve", no_real_solve)
     mission = MissionFactory(slug="toronto-2027")

@@ -146,7 +146,7 @@ def test_a_multipart_logo_without_boundary_is_a_400_in_the_shape(client, session
 
 
 def test_a_multipart_logo_with_its_boundary_still_works(client, session_member, settings, tmp_path):
-    from tests.bookings.test_b2b_logos import picture
+    from tests.bookings.b2b.test_logos import picture
 
     settings.MEDIA_ROOT = tmp_path
     session, member = session_member

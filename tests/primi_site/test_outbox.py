@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from bookings.models import EmailOutbox
-from bookings.services.registrations import register_for_event
+from bookings.registrations.services.registrations import register_for_event
 from primi_site import outbox
 from primi_site.models import AccountEmail, Deliverable
 from tests.factories import EventFactory, PersonFactory, StaffUserFactory

@@ -135,7 +135,7 @@ def test_an_older_zone_name_already_chosen_stays_offered(client):
 def test_a_guest_starts_on_the_zone_of_their_country_and_the_browser_may_say_better(
     client, country, expected
 ):
-    from bookings.services.invitations import create_invitation
+    from bookings.registrations.services.invitations import create_invitation
     from tests.factories import PartnerFactory, StaffUserFactory
 
     _invitation, token = create_invitation(

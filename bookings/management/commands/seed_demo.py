@@ -2,7 +2,7 @@
 
 It lives in bookings because the demo has every layer: the missions' organisations,
 people, missions and events (`missions.demo`), then the B2B sessions on top of them
-(`bookings.demo_b2b`)."""
+(`bookings.b2b.demo`)."""
 
 from datetime import date
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from bookings.demo_b2b import seed_b2b_demo
+from bookings.b2b.demo import seed_b2b_demo
 from missions.demo import demo_credentials, seed_demo
 from primi_site.timezones import zone
 

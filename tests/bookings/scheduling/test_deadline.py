@@ -216,7 +216,7 @@ def test_a_product_run_counts_its_limit_from_the_job_start():
     import json
     from types import SimpleNamespace
 
-    from bookings.services.b2b import schedule
+    from bookings.b2b.services import schedule
 
     started = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=3)
     run = SimpleNamespace(time_limit=GENEROUS, started_at=started, allow_moves=False)
