@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.parser import Parser
 
 from bookings.b2b.api import router as b2b_router
+from bookings.b2b.staff_api import router as b2b_staff_router
 from bookings.registrations.api import router as bookings_router
 from bookings.registrations.api import staff_router as bookings_staff_router
 from events.api import calendar_router
@@ -103,6 +104,7 @@ api.add_router("/", bookings_staff_router)
 api.add_router("/", missions_router)
 api.add_router("/", webhooks_router)
 api.add_router("/b2b/", b2b_router)
+api.add_router("/b2b/", b2b_staff_router)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

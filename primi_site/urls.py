@@ -79,6 +79,7 @@ urlpatterns += i18n_patterns(
         name="staff_outbox_retry",
     ),
     path("", include("bookings.registrations.urls")),
+    path("", include("bookings.figures.urls")),
     path("b2b/", include("bookings.b2b.urls")),
     prefix_default_language=True,
 )

@@ -1,4 +1,5 @@
-"""The staff dashboard: per season and per mission, charts with their numbers, CSV export."""
+"""The staff's figures pages: the dashboard per season and per mission (charts with their
+numbers), the B2B figures of a session or a mission; each with its CSV export."""
 
 import csv
 import io
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bookings.b2b.permissions import get_session_or_404
+from bookings.b2b.queries import sessions as b2b_queries
+from bookings.figures import b2b as b2b_figures
 from bookings.figures import dashboard as figures
 from bookings.figures.charts import bar_chart
 from bookings.registrations.exports import FORMULA_STARTS
@@ -96,3 +100,56 @@ def _csv(data: figures.Figures, filename: str) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# B2B meetings ---------------------------------------------------------------------
+
+FIGURE_COLUMNS = ("booked", "held", "no_shows", "disputed", "unreported")
+
+
+def _figures_response(request: HttpRequest, title: str, sessions, filename: str, context: dict):
+    result = b2b_figures.figures(sessions)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([_("figure"), _("group"), _("value")])
+        for name in FIGURE_COLUMNS:
+            writer.writerow([name, "", getattr(result, name)])
+        for outcome, count in result.outcome_rows():
+            writer.writerow(["outcome", outcome, count])
+        for key, count in sorted(result.held_by_department.items()):
+            writer.writerow(["held_by_department", key, count])
+        for key, count in sorted(result.held_by_country.items()):
+            writer.writerow(["held_by_country", key, count])
+        return response
+    return render(
+        request,
+        "bookings/b2b/staff_figures.html",
+        {**context, "title": title, "figures": result},
+    )
+
+
+@staff_required
+def staff_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    session = get_session_or_404(slug)
+    return _figures_response(
+        request,
+        str(session.event),
+        [session],
+        f"b2b-{slug}",
+        {"session": session, "event": session.event},
+    )
+
+
+@staff_required
+def mission_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    mission = get_object_or_404(Mission, slug=slug)
+    sessions = list(b2b_queries.b2b_sessions_of_mission(mission))
+    return _figures_response(
+        request,
+        str(mission),
+        sessions,
+        f"b2b-mission-{slug}",
+        {"mission": mission, "sessions": sessions},
+    )

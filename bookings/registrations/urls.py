@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from bookings.figures import views as dashboard_views
 from bookings.registrations import views
 
 urlpatterns = [
@@ -25,24 +24,4 @@ urlpatterns = [
     path("staff/registrations/<int:pk>/", views.staff_registration, name="staff_registration"),
     path("staff/registrations/export.<str:fmt>", views.staff_export, name="staff_export"),
     path("staff/invitations/new/", views.staff_invite, name="staff_invite"),
-]
-
-urlpatterns += [
-    path("staff/dashboard/", dashboard_views.dashboard, name="staff_dashboard"),
-    path("staff/dashboard/<int:year>/", dashboard_views.season, name="staff_dashboard_season"),
-    path(
-        "staff/dashboard/<int:year>/export.csv",
-        dashboard_views.season_csv,
-        name="staff_dashboard_season_csv",
-    ),
-    path(
-        "staff/dashboard/missions/<slug:slug>/",
-        dashboard_views.mission,
-        name="staff_dashboard_mission",
-    ),
-    path(
-        "staff/dashboard/missions/<slug:slug>/export.csv",
-        dashboard_views.mission_csv,
-        name="staff_dashboard_mission_csv",
-    ),
 ]
