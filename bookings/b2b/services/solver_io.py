@@ -1,5 +1,5 @@
-"""A session as a `primi-b2b/1` instance for the scheduler, and a
-`primi-b2b-solution/1` applied back as meetings (see shared b2b/FORMAT.md).
+"""A session as a `primi-b2b/1` instance for the scheduler (see shared b2b/FORMAT.md);
+its `primi-b2b-solution/1` is applied back as meetings by `solutions`.
 
 Ids: participants are their `B2BParticipant` ids; a meeting still to place is
 `"request-<id>"` (an accepted request without a meeting), a meeting already booked
@@ -8,15 +8,18 @@ sessions, named by their name or "<day> <start>". The instance holds every rule 
 publishing checks (see docs/scheduler-format.md).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
-
-from bookings.b2b.services.common import log, notify_partners, partner_sides
+from bookings.b2b.services.common import partner_sides
 from bookings.b2b.services.grid import within_event
-from bookings.b2b.services.meetings import Placement, book_locked
-from bookings.exceptions import Invalid
+
+# Applying a solution lives in `solutions`; its names stay importable from here.
+from bookings.b2b.services.solutions import (  # noqa: F401
+    SOLUTION_FORMAT,
+    apply_locked,
+    apply_solution,
+)
 from bookings.models import (
     B2BBlock,
     B2BParticipant,
@@ -27,10 +30,8 @@ from bookings.models import (
     Slot,
     Unavailability,
 )
-from missions.models import Person
 
 INSTANCE_FORMAT = "primi-b2b/1"
-SOLUTION_FORMAT = "primi-b2b-solution/1"
 
 
 def block_name(block: B2BBlock) -> str:
@@ -64,71 +65,155 @@ def session_export(session: B2BSession, *, movable: bool = False) -> Export:
 
     Booked meetings come as fixed; with `movable`, those the scheduler placed come unfixed
     (their slots are then given as `previous`)."""
+    grid = _grid(session)
+    by_id = {p.pk: p for p in _approved(session)}
+    unavailable = _unavailable(session, by_id, grid)
+    booked = _booked_between(session, by_id)
+    fixed = [meeting for meeting in booked if _stays_fixed(meeting, movable)]
+    seats_outside = _seats_outside(by_id, booked, grid)
+    forbidden = _forbidden(unavailable, seats_outside, grid, _fixed_slots(fixed, by_id, grid))
+    held_outside = Counter(pk for pk, _index in seats_outside)
+    holds = _meetings_held(booked, by_id)
+    rows = [
+        _participant_row(session, pk, forbidden[pk], held_outside[pk], holds[pk]) for pk in by_id
+    ]
+    met = {(meeting.participant_a_id, meeting.participant_b_id) for meeting in booked}
+    to_place, excluded = _requests_to_place(session, by_id, met)
+    meetings = [_booked_entry(m, grid, fixed=_stays_fixed(m, movable)) for m in booked]
+    instance = {
+        "format": INSTANCE_FORMAT,
+        "name": session.event.slug,
+        "slots": grid.slots,
+        "sessions": grid.blocks,
+        "tables": session.tables,
+        "fairness": session.fairness,
+        "participants": rows,
+        "meetings": meetings + to_place,
+    }
+    return Export(instance, excluded)
+
+
+@dataclass
+class _Grid:
+    """The session's slots: each one's index by its id, the blocks as `[first, last]`
+    indexes by name, and the indexes outside the event's dates."""
+
+    slots: int
+    index_of: dict[int, int]
+    blocks: dict[str, list[int]]
+    outside_event: set[int]
+
+
+def _grid(session: B2BSession) -> _Grid:
     event = session.event
     slots = list(Slot.objects.filter(session=session).select_related("block").order_by("index"))
-    index_of = {slot.pk: slot.index for slot in slots}
-    sessions: dict[str, list[int]] = {}
+    blocks: dict[str, list[int]] = {}
     for slot in slots:
-        name = block_name(slot.block)
-        first_last = sessions.setdefault(name, [slot.index, slot.index])
+        first_last = blocks.setdefault(block_name(slot.block), [slot.index, slot.index])
         first_last[1] = slot.index
     outside_event = {
         slot.index for slot in slots if not within_event(slot.starts_at, slot.ends_at, event)
     }
-    participants = list(
+    return _Grid(len(slots), {slot.pk: slot.index for slot in slots}, blocks, outside_event)
+
+
+def _approved(session: B2BSession) -> list[B2BParticipant]:
+    return list(
         B2BParticipant.objects.filter(
             session=session, status=B2BParticipant.Status.APPROVED
         ).order_by("pk")
     )
-    by_id = {p.pk: p for p in participants}
-    forbidden: dict[int, set[int]] = {p.pk: set() for p in participants}
+
+
+def _unavailable(session: B2BSession, by_id: dict, grid: _Grid) -> dict[int, set[int]]:
+    """The slot indexes each approved participant marked unavailable."""
+    unavailable: dict[int, set[int]] = {pk: set() for pk in by_id}
     for participant_id, slot_id in Unavailability.objects.filter(
         participant__session=session
     ).values_list("participant_id", "slot_id"):
-        if participant_id in forbidden:
-            forbidden[participant_id].add(index_of[slot_id])
-    meetings = []
-    booked = [
+        if participant_id in unavailable:
+            unavailable[participant_id].add(grid.index_of[slot_id])
+    return unavailable
+
+
+def _booked_between(session: B2BSession, by_id: dict) -> list[Meeting]:
+    """The booked meetings between two approved participants: the instance's."""
+    return [
         m
         for m in Meeting.objects.filter(session=session, state=Meeting.State.BOOKED).order_by("pk")
         if m.participant_a_id in by_id and m.participant_b_id in by_id
     ]
-    met = set()
-    fixed_at: dict[int, set[int]] = {p.pk: set() for p in participants}
-    holds: dict[int, int] = dict.fromkeys(by_id, 0)  # booked meetings in the instance
+
+
+def _stays_fixed(meeting: Meeting, movable: bool) -> bool:
+    return not (movable and meeting.source == Meeting.Source.SCHEDULER)
+
+
+def _fixed_slots(fixed: list[Meeting], by_id: dict, grid: _Grid) -> dict[int, set[int]]:
+    """The slot indexes where each participant has a fixed meeting."""
+    fixed_at: dict[int, set[int]] = {pk: set() for pk in by_id}
+    for meeting in fixed:
+        for pk in (meeting.participant_a_id, meeting.participant_b_id):
+            fixed_at[pk].add(grid.index_of[meeting.slot_id])
+    return fixed_at
+
+
+def _meetings_held(booked: list[Meeting], by_id: dict) -> dict[int, int]:
+    """How many of the instance's booked meetings each participant holds."""
+    holds: dict[int, int] = dict.fromkeys(by_id, 0)
     for meeting in booked:
-        met.add((meeting.participant_a_id, meeting.participant_b_id))
         holds[meeting.participant_a_id] += 1
         holds[meeting.participant_b_id] += 1
-        fixed = not (movable and meeting.source == Meeting.Source.SCHEDULER)
-        if fixed:
-            for pk in (meeting.participant_a_id, meeting.participant_b_id):
-                fixed_at[pk].add(index_of[meeting.slot_id])
-        meetings.append(
-            {
-                "id": f"meeting-{meeting.pk}",
-                "participants": [meeting.participant_a_id, meeting.participant_b_id],
-                "session": None,
-                "fixed": index_of[meeting.slot_id] if fixed else None,
-                "after": [],
-                "online": meeting.online,
-            }
+    return holds
+
+
+def _seats_outside(by_id: dict, booked: list[Meeting], grid: _Grid) -> list[tuple[int, int]]:
+    """The seats held in meetings outside the instance (the other side no longer
+    approved), as (participant, slot index): they take the person's slot and count
+    towards their limit."""
+    return [
+        (participant_id, grid.index_of[slot_id])
+        for participant_id, slot_id in MeetingSeat.objects.filter(
+            participant__in=list(by_id.values()), active=True
         )
-    # Seats held in meetings outside the instance (the other side no longer approved):
-    # they take the person's slot and count towards their limit.
-    held_outside: dict[int, int] = dict.fromkeys(by_id, 0)
-    for participant_id, slot_id in (
-        MeetingSeat.objects.filter(participant__in=participants, active=True)
         .exclude(meeting__in=booked)
         .values_list("participant_id", "slot_id")
-    ):
-        held_outside[participant_id] += 1
-        forbidden[participant_id].add(index_of[slot_id])
-    for pk, taken in forbidden.items():
-        # Never where the person's fixed meetings already are: those stay as they are,
-        # and the person is busy there anyway.
-        forbidden[pk] = (taken | outside_event) - fixed_at[pk]
-    excluded = []
+    ]
+
+
+def _forbidden(
+    unavailable: dict[int, set[int]],
+    seats_outside: list[tuple[int, int]],
+    grid: _Grid,
+    fixed_at: dict[int, set[int]],
+) -> dict[int, set[int]]:
+    """Where each participant cannot meet: unavailable, seated outside the instance or
+    outside the event's dates, but never where the person's fixed meetings already are
+    (those stay as they are, and the person is busy there anyway)."""
+    busy = {pk: set(taken) for pk, taken in unavailable.items()}
+    for pk, index in seats_outside:
+        busy[pk].add(index)
+    return {pk: (taken | grid.outside_event) - fixed_at[pk] for pk, taken in busy.items()}
+
+
+def _booked_entry(meeting: Meeting, grid: _Grid, *, fixed: bool) -> dict:
+    return {
+        "id": f"meeting-{meeting.pk}",
+        "participants": [meeting.participant_a_id, meeting.participant_b_id],
+        "session": None,
+        "fixed": grid.index_of[meeting.slot_id] if fixed else None,
+        "after": [],
+        "online": meeting.online,
+    }
+
+
+def _requests_to_place(
+    session: B2BSession, by_id: dict, met: set[tuple[int, int]]
+) -> tuple[list[dict], list[dict]]:
+    """The accepted requests between approved participants not yet met, once per pair:
+    the meetings to place, and those the pairing rule leaves out."""
+    met = set(met)
+    to_place, excluded = [], []
     for request in MeetingRequest.objects.filter(
         session=session, state=MeetingRequest.State.ACCEPTED
     ).order_by("pk"):
@@ -136,49 +221,46 @@ def session_export(session: B2BSession, *, movable: bool = False) -> Export:
         if pair in met or pair[0] not in by_id or pair[1] not in by_id:
             continue
         met.add(pair)
-        sender, recipient = by_id[request.sender_id], by_id[request.recipient_id]
-        sides = partner_sides(session, sender)
-        if sides is not None and recipient.side not in sides:
-            excluded.append(
-                {
-                    "meeting": f"request-{request.pk}",
-                    "participants": list(pair),
-                    "code": "pairing_not_allowed",
-                    "reason": f"participants {pair[0]} and {pair[1]} may not meet under "
-                    "the session's pairing rule",
-                }
-            )
-            continue
-        meetings.append(
-            {
-                "id": f"request-{request.pk}",
-                "participants": list(pair),
-                "session": None,
-                "fixed": None,
-                "after": [],
-                "online": _online_only(by_id[pair[0]], by_id[pair[1]]) or session.tables == 0,
-            }
-        )
-    rows = []
-    for p in participants:
-        row = {"id": p.pk, "forbidden": sorted(forbidden[p.pk])}
-        if session.max_meetings is not None:
-            # The meetings held outside the instance count; booked ones are never taken
-            # back by publishing (a limit lowered since keeps them, and allows no more).
-            left = session.max_meetings - held_outside[p.pk]
-            row["max_meetings"] = max(0, left, holds[p.pk])
-        rows.append(row)
-    instance = {
-        "format": INSTANCE_FORMAT,
-        "name": event.slug,
-        "slots": len(slots),
-        "sessions": sessions,
-        "tables": session.tables,
-        "fairness": session.fairness,
-        "participants": rows,
-        "meetings": meetings,
+        sides = partner_sides(session, by_id[request.sender_id])
+        if sides is not None and by_id[request.recipient_id].side not in sides:
+            excluded.append(_pairing_exclusion(request, pair))
+        else:
+            to_place.append(_request_entry(session, request, pair, by_id))
+    return to_place, excluded
+
+
+def _pairing_exclusion(request: MeetingRequest, pair: tuple[int, int]) -> dict:
+    return {
+        "meeting": f"request-{request.pk}",
+        "participants": list(pair),
+        "code": "pairing_not_allowed",
+        "reason": f"participants {pair[0]} and {pair[1]} may not meet under "
+        "the session's pairing rule",
     }
-    return Export(instance, excluded)
+
+
+def _request_entry(
+    session: B2BSession, request: MeetingRequest, pair: tuple[int, int], by_id: dict
+) -> dict:
+    return {
+        "id": f"request-{request.pk}",
+        "participants": list(pair),
+        "session": None,
+        "fixed": None,
+        "after": [],
+        "online": _online_only(by_id[pair[0]], by_id[pair[1]]) or session.tables == 0,
+    }
+
+
+def _participant_row(
+    session: B2BSession, pk: int, forbidden: set[int], held_outside: int, holds: int
+) -> dict:
+    row = {"id": pk, "forbidden": sorted(forbidden)}
+    if session.max_meetings is not None:
+        # The meetings held outside the instance count; booked ones are never taken
+        # back by publishing (a limit lowered since keeps them, and allows no more).
+        row["max_meetings"] = max(0, session.max_meetings - held_outside, holds)
+    return row
 
 
 def booked_assignments(session: B2BSession) -> list[dict]:
@@ -190,155 +272,3 @@ def booked_assignments(session: B2BSession) -> list[dict]:
         .order_by("pk")
         .values_list("pk", "slot__index", "table__number")
     ]
-
-
-def _move_all(session: B2BSession, moves: list[tuple[Meeting, Slot, int | None]], staff) -> None:
-    """Move published meetings to their new slots and tables, inside the caller's transaction.
-
-    In two passes, so that two meetings may swap: first every moving meeting leaves its
-    place (seats inactive, state set aside), then each takes its new one; the
-    constraints check the end state of each row.
-    """
-    from bookings.b2b.services.grid import check_within_event
-    from bookings.models import Table
-
-    for _meeting, slot, _table in moves:
-        check_within_event(slot.starts_at, slot.ends_at, session.event)
-    tables = {t.number: t for t in Table.objects.filter(session=session)}
-    ids = [meeting.pk for meeting, _slot, _table in moves]
-    MeetingSeat.objects.filter(meeting_id__in=ids).update(active=False)
-    Meeting.objects.filter(pk__in=ids).update(state=Meeting.State.CANCELLED)
-    for meeting, slot, number in moves:
-        old = meeting.slot.index
-        meeting.slot = slot
-        meeting.table = tables.get(number) if number is not None else None
-        meeting.online = number is None
-        if meeting.online and not meeting.video_url and session.video_base_url:
-            from bookings.b2b.services.meetings import _video_url
-
-            meeting.video_url = _video_url(session)
-        meeting.state = Meeting.State.BOOKED
-        meeting.sequence += 1
-        meeting.save(
-            update_fields=[
-                "slot",
-                "table",
-                "online",
-                "video_url",
-                "state",
-                "sequence",
-                "updated_at",
-            ]
-        )
-        MeetingSeat.objects.filter(meeting=meeting).update(slot=slot, active=True)
-        log(session, staff, "meeting-moved", meeting=meeting, slot=slot.index, was=old)
-        notify_partners("meeting.changed", meeting, session)
-
-
-def _field_error(field: str) -> Invalid:
-    return Invalid(
-        _("The solution is not in the %(format)s format (field “%(field)s”).")
-        % {"format": SOLUTION_FORMAT, "field": field},
-        code="bad_solution",
-    )
-
-
-def apply_solution(
-    session: B2BSession, solution: dict, staff: Person | None, *, notify_sides: bool = True
-) -> dict:
-    """Book the solution's new meetings in one transaction: all of them or none.
-
-    Booked meetings (`meeting-<id>`) stay where they are unless the solution moves them
-    (a reschedule with moves allowed). `notify_sides=False`: no email per meeting (the
-    caller sends each person's agenda). Returns counts.
-    """
-    try:
-        with transaction.atomic(durable=True):
-            return apply_locked(session, solution, staff, notify_sides=notify_sides)
-    except IntegrityError as exc:
-        raise Invalid(
-            _("The solution double-books a person or a table."), code="bad_solution"
-        ) from exc
-
-
-def apply_locked(
-    session: B2BSession, solution: dict, staff: Person | None, *, notify_sides: bool = True
-) -> dict:
-    """`apply_solution` inside the caller's transaction (which handles IntegrityError)."""
-    if not isinstance(solution, dict) or solution.get("format") != SOLUTION_FORMAT:
-        raise _field_error("format")
-    assignments = solution.get("assignments")
-    if not isinstance(assignments, list):
-        raise _field_error("assignments")
-    slots = {slot.index: slot for slot in Slot.objects.filter(session=session)}
-    placed = kept = 0
-    moves: list[tuple[Meeting, Slot, int | None]] = []
-    bookings: list[tuple[MeetingRequest, dict]] = []
-    for item in assignments:
-        if not isinstance(item, dict) or "meeting" not in item or "slot" not in item:
-            raise _field_error("assignments")
-        meeting_id = str(item["meeting"])
-        if meeting_id.startswith("meeting-"):
-            if item["slot"] not in slots:
-                raise _field_error("assignments")
-            meeting = (
-                Meeting.objects.select_related("slot", "table")
-                .filter(
-                    session=session,
-                    pk=meeting_id.removeprefix("meeting-"),
-                    state=Meeting.State.BOOKED,
-                )
-                .first()
-            )
-            if meeting is None:
-                raise Invalid(
-                    _("Meeting %(id)s of the solution is no longer booked.") % {"id": meeting_id},
-                    code="stale_solution",
-                )
-            table = item.get("table")
-            number = meeting.table.number if meeting.table_id else None
-            if meeting.slot.index != item["slot"] or number != table:
-                moves.append((meeting, slots[item["slot"]], table))
-            else:
-                kept += 1
-            continue
-        if not meeting_id.startswith("request-") or item["slot"] not in slots:
-            raise _field_error("assignments")
-        request = (
-            MeetingRequest.objects.select_related("sender", "recipient")
-            .filter(
-                session=session,
-                pk=meeting_id.removeprefix("request-"),
-                state=MeetingRequest.State.ACCEPTED,
-            )
-            .first()
-        )
-        if request is None:
-            raise Invalid(
-                _("Meeting %(id)s of the solution is no longer an accepted request.")
-                % {"id": meeting_id},
-                code="stale_solution",
-            )
-        bookings.append((request, item))
-    if moves:  # first, so that new meetings may take the places they leave
-        _move_all(session, moves, staff)
-    for request, item in bookings:
-        table = item.get("table")
-        book_locked(
-            session,
-            request.sender,
-            request.recipient,
-            Placement(slots[item["slot"]], online=table is None, table_number=table),
-            actor=staff,
-            source=Meeting.Source.SCHEDULER,
-            request=request,
-            notify_sides=notify_sides,
-        )
-        placed += 1
-    log(session, staff, "solution-applied", placed=placed, kept=kept, moved=len(moves))
-    return {
-        "placed": placed,
-        "kept": kept,
-        "moved": len(moves),
-        "unscheduled": len(solution.get("unscheduled") or []),
-    }
