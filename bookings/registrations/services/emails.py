@@ -115,51 +115,13 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
     registration = outbox.registration
     person = registration.person
     target = subject_of(outbox)
-    language = person.language
     method = calendar_method(outbox)
-    subject_template = SUBJECTS[outbox.kind]
-    target_cancelled = target.status == "cancelled"
-    if target_cancelled and outbox.kind in (Kind.UPDATED, Kind.CANCELLED):
-        subject_template = EVENT_CANCELLED_SUBJECT
-    if outbox.kind == Kind.CANCELLED and outbox.programme_event_id:
-        subject_template = EVENT_CANCELLED_SUBJECT  # one event of a mission left
-    if outbox.kind == Kind.UPDATED and (target.status == "draft" or left_programme(outbox)):
-        subject_template = WITHDRAWN_SUBJECT
     first_of_programme = method == "REQUEST" and is_first_programme_invitation(outbox)
-    if first_of_programme:
-        subject_template = PROGRAMME_SUBJECT
-    reason = outbox.change.reason if outbox.change else ""
-    if target_cancelled and is_cancellation_notice(reason):
-        reason = ""  # the email says it already, in the person's language
-    with translation.override(language):
+    with translation.override(person.language):
         position = position_of(registration) if outbox.kind == Kind.WAITLISTED else None
-        title = target.tr("title", language).text
-        context = {
-            "kind": outbox.kind,
-            "registration": registration,
-            "person": person,
-            "target": target,
-            "title": title,
-            "is_event": targets.is_event(target),
-            "position": position,
-            "quota": quota_wait_of(registration) if outbox.kind == Kind.WAITLISTED else None,
-            "offer_until": _offer_until(registration, person),
-            "reason": reason,
-            "with_invitation": method is not None,
-            "calendar_request": method == "REQUEST",  # asks no reply: says where to answer
-            "event_cancelled": target_cancelled,
-            "unpublished": target.status == "draft",
-            "left_programme": left_programme(outbox),
-            "programme_invitation": first_of_programme,
-            "programme_of": registration.mission.tr("title", language).text
-            if outbox.programme_event_id
-            else "",
-            "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
-            "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
-            **when_and_where(target, person),
-        }
-        if outbox.kind == Kind.WAITLISTED and position is None:
-            subject_template = WAITING_SUBJECT  # held back by a quota: no place in line
+        title = target.tr("title", person.language).text
+        context = _context(outbox, target, title, position, method, first_of_programme)
+        subject_template = _subject_template(outbox, target, position, first_of_programme)
         subject = str(subject_template) % {"title": title, "position": position or "—"}
         body = render_to_string("bookings/emails/registration.txt", context)
     if method is None:
@@ -172,6 +134,62 @@ def build_message(outbox: EmailOutbox) -> EmailMessage:
         calendar=invitation_calendar(registration, method, target),
         method=method,
     )
+
+
+def _subject_template(outbox: EmailOutbox, target, position, first_of_programme: bool):
+    """The subject for the email's kind, unless its circumstances say more (the most
+    particular first)."""
+    if outbox.kind == Kind.WAITLISTED and position is None:
+        return WAITING_SUBJECT  # held back by a quota: no place in line
+    if first_of_programme:
+        return PROGRAMME_SUBJECT
+    if outbox.kind == Kind.UPDATED and (target.status == "draft" or left_programme(outbox)):
+        return WITHDRAWN_SUBJECT
+    if outbox.kind == Kind.CANCELLED and outbox.programme_event_id:
+        return EVENT_CANCELLED_SUBJECT  # one event of a mission left
+    if target.status == "cancelled" and outbox.kind in (Kind.UPDATED, Kind.CANCELLED):
+        return EVENT_CANCELLED_SUBJECT
+    return SUBJECTS[outbox.kind]
+
+
+def _reason(outbox: EmailOutbox, target) -> str:
+    """Why the change was made, unless the email already says it in its own words."""
+    reason = outbox.change.reason if outbox.change else ""
+    if target.status == "cancelled" and is_cancellation_notice(reason):
+        return ""  # the email says it already, in the person's language
+    return reason
+
+
+def _context(
+    outbox: EmailOutbox, target, title: str, position, method, first_of_programme: bool
+) -> dict:
+    """What the email's template says, in the current (the person's) language."""
+    registration = outbox.registration
+    person = registration.person
+    return {
+        "kind": outbox.kind,
+        "registration": registration,
+        "person": person,
+        "target": target,
+        "title": title,
+        "is_event": targets.is_event(target),
+        "position": position,
+        "quota": quota_wait_of(registration) if outbox.kind == Kind.WAITLISTED else None,
+        "offer_until": _offer_until(registration, person),
+        "reason": _reason(outbox, target),
+        "with_invitation": method is not None,
+        "calendar_request": method == "REQUEST",  # asks no reply: says where to answer
+        "event_cancelled": target.status == "cancelled",
+        "unpublished": target.status == "draft",
+        "left_programme": left_programme(outbox),
+        "programme_invitation": first_of_programme,
+        "programme_of": registration.mission.tr("title", person.language).text
+        if outbox.programme_event_id
+        else "",
+        "url": f"{settings.SITE_URL}{target.get_absolute_url()}",
+        "my_url": f"{settings.SITE_URL}{_my_registrations_path()}",
+        **when_and_where(target, person),
+    }
 
 
 def _offer_until(registration, person) -> str:
